@@ -1,0 +1,183 @@
+package io.threadwire.inmemory;
+
+import io.threadwire.ConnectionId;
+import io.threadwire.ThreadId;
+import io.threadwire.UserId;
+import io.threadwire.hub.ThreadHub;
+import io.threadwire.spi.DeliveryCallback;
+import io.threadwire.spi.Frame;
+import io.threadwire.spi.JoinResult;
+import io.threadwire.spi.Since;
+import io.threadwire.spi.TransportConnection;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
+/**
+ * A fake client connection of an {@link InMemoryThreadMessaging}: join threads, read what arrived,
+ * and inject faults. Thread-safe.
+ */
+public final class InMemoryClient implements AutoCloseable {
+
+  private final ConnectionId id;
+  private final UserId user;
+  private final ThreadHub hub;
+  private final Executor transportEvents;
+  private final Connection connection = new Connection();
+  private final List<ReceivedFrame> received = new ArrayList<>(); // guarded by this
+  private final List<JoinResult> joins = new ArrayList<>(); // guarded by this
+  private final List<Pending> pending = new ArrayList<>(); // guarded by this
+  private volatile Fault fault;
+  private volatile boolean open = true;
+
+  InMemoryClient(
+      ConnectionId id, UserId user, Fault fault, ThreadHub hub, Executor transportEvents) {
+    this.id = id;
+    this.user = user;
+    this.fault = fault;
+    this.hub = hub;
+    this.transportEvents = transportEvents;
+    hub.register(connection);
+  }
+
+  /** Returns this connection's id. */
+  public ConnectionId id() {
+    return id;
+  }
+
+  /** Returns the user this connection belongs to. */
+  public UserId user() {
+    return user;
+  }
+
+  /** Joins {@code thread} for live messages only. */
+  public JoinResult join(ThreadId thread) {
+    return join(thread, Since.none());
+  }
+
+  /** Joins {@code thread}, first replaying what was missed after {@code since}. */
+  public JoinResult join(ThreadId thread, Since since) {
+    requireOpen();
+    return hub.join(id, thread, since);
+  }
+
+  /** Leaves {@code thread}; returns true if this connection was a member. */
+  public boolean leave(ThreadId thread) {
+    requireOpen();
+    return hub.leave(id, thread);
+  }
+
+  /** Returns every frame received so far, in arrival order. */
+  public synchronized List<ReceivedFrame> received() {
+    return List.copyOf(received);
+  }
+
+  /** Returns the frames received for {@code thread}, in arrival order. */
+  public synchronized List<ReceivedFrame> received(ThreadId thread) {
+    return received.stream().filter(f -> f.thread().equals(thread)).toList();
+  }
+
+  /** Returns every join acknowledgement, in order. */
+  public synchronized List<JoinResult> joins() {
+    return List.copyOf(joins);
+  }
+
+  /** Changes the fault injected into later writes. */
+  public void setFault(Fault fault) {
+    this.fault = Objects.requireNonNull(fault, "fault");
+  }
+
+  /** Returns how many writes are held by {@link Fault#NEVER_COMPLETE}. */
+  public synchronized int pendingWrites() {
+    return pending.size();
+  }
+
+  /** Acknowledges every held write as delivered, in order. */
+  public void completePendingWrites() {
+    List<Pending> release;
+    synchronized (this) {
+      release = new ArrayList<>(pending);
+      pending.clear();
+      for (Pending p : release) {
+        received.add(toReceived(p.frame));
+      }
+    }
+    for (Pending p : release) {
+      p.callback.delivered(connection);
+    }
+  }
+
+  /** Returns false once closed, by {@link #close()} or by a fault. */
+  public boolean isOpen() {
+    return open;
+  }
+
+  /** Disconnects: leaves every thread and stops receiving. Idempotent. */
+  @Override
+  public void close() {
+    open = false;
+    hub.unregister(id);
+  }
+
+  private void requireOpen() {
+    if (!open) {
+      throw new IllegalStateException("client " + id + " is closed");
+    }
+  }
+
+  private static ReceivedFrame toReceived(Frame f) {
+    return new ReceivedFrame(f.thread(), f.epoch(), f.offset(), f.message(), f.text());
+  }
+
+  private record Pending(Frame frame, DeliveryCallback callback) {}
+
+  /** The transport side the hub writes to. */
+  private final class Connection implements TransportConnection {
+    @Override
+    public ConnectionId id() {
+      return id;
+    }
+
+    @Override
+    public UserId user() {
+      return user;
+    }
+
+    @Override
+    public void send(Frame frame, DeliveryCallback callback) {
+      if (!open) {
+        callback.failed(this, new IOException("connection " + id + " is closed"));
+        return;
+      }
+      switch (fault) {
+        case NONE -> {
+          synchronized (InMemoryClient.this) {
+            received.add(toReceived(frame));
+          }
+          callback.delivered(this);
+        }
+        case FAIL_WRITES -> callback.failed(this, new IOException("injected write failure"));
+        case NEVER_COMPLETE -> {
+          synchronized (InMemoryClient.this) {
+            pending.add(new Pending(frame, callback));
+          }
+        }
+        case CLOSE_DURING_FANOUT -> {
+          open = false;
+          // A real transport learns of the close on its own thread; never re-enter the hub here.
+          transportEvents.execute(() -> hub.unregister(id));
+          callback.failed(this, new IOException("connection " + id + " closed during fan-out"));
+        }
+      }
+    }
+
+    @Override
+    public void joined(JoinResult result) {
+      synchronized (InMemoryClient.this) {
+        joins.add(result);
+      }
+    }
+  }
+}

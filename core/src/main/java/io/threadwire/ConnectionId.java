@@ -1,0 +1,45 @@
+package io.threadwire;
+
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The identity of one client connection. A user may hold many connections at once.
+ *
+ * @param value a non-empty identifier, unique among the live connections of one messaging instance
+ */
+public record ConnectionId(String value) {
+
+  private static final AtomicLong SEQUENCE = new AtomicLong();
+
+  /**
+   * Validates {@code value}.
+   *
+   * @throws IllegalArgumentException if {@code value} is empty or longer than 256 characters
+   */
+  public ConnectionId {
+    Objects.requireNonNull(value, "value");
+    if (value.isEmpty() || value.length() > 256) {
+      throw new IllegalArgumentException(
+          "invalid connection id: must be 1-256 characters, got length " + value.length());
+    }
+  }
+
+  /** Returns the connection id for {@code value}. */
+  public static ConnectionId of(String value) {
+    return new ConnectionId(value);
+  }
+
+  /**
+   * Returns a new id, unique within this JVM ({@code c-1}, {@code c-2}, ...). Sequential rather
+   * than random so that test runs and logs are reproducible.
+   */
+  public static ConnectionId next() {
+    return new ConnectionId("c-" + SEQUENCE.incrementAndGet());
+  }
+
+  @Override
+  public String toString() {
+    return value;
+  }
+}

@@ -1,0 +1,124 @@
+package io.threadwire.hub;
+
+import io.threadwire.ConnectionId;
+import io.threadwire.SendOutcome;
+import io.threadwire.SendOutcome.ErrorKind;
+import io.threadwire.ThreadId;
+import io.threadwire.spi.DeliveryCallback;
+import io.threadwire.spi.TransportConnection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The accounting of one send: one object is the callback for every recipient, so the send path
+ * allocates nothing per recipient. It completes once, when every write has answered, when the
+ * deadline passes, or when the hub closes.
+ */
+final class FanOut implements DeliveryCallback {
+
+  final CompletableFuture<SendOutcome> future = new CompletableFuture<>();
+  private final ThreadId thread;
+  private final long offset;
+  private final long deadlineMillis;
+  private final int recipients;
+  // One extra count is held by the dispatching thread, so completion never runs under the lock.
+  private final AtomicInteger pending;
+  private final AtomicInteger delivered = new AtomicInteger();
+  private final AtomicBoolean done = new AtomicBoolean();
+  private List<ConnectionId> failed; // guarded by this
+  private Throwable firstFailure; // guarded by this
+
+  FanOut(ThreadId thread, long offset, int recipients, long deadlineMillis) {
+    this.thread = thread;
+    this.offset = offset;
+    this.recipients = recipients;
+    this.deadlineMillis = deadlineMillis;
+    this.pending = new AtomicInteger(recipients + 1);
+  }
+
+  @Override
+  public void delivered(TransportConnection connection) {
+    delivered.incrementAndGet();
+    answered();
+  }
+
+  @Override
+  public void failed(TransportConnection connection, Throwable cause) {
+    synchronized (this) {
+      if (failed == null) {
+        failed = new ArrayList<>(2);
+        firstFailure = cause;
+      }
+      failed.add(connection.id());
+    }
+    answered();
+  }
+
+  /** Releases the dispatcher's count once every recipient has been handed the frame. */
+  void dispatched() {
+    answered();
+  }
+
+  boolean isDone() {
+    return done.get();
+  }
+
+  boolean isExpired(long nowMillis) {
+    return nowMillis >= deadlineMillis;
+  }
+
+  /** Completes with what was achieved: recipients that have not answered count as failed. */
+  void expire(String why) {
+    complete(true, why);
+  }
+
+  private void answered() {
+    if (pending.decrementAndGet() == 0) {
+      complete(false, "");
+    }
+  }
+
+  private void complete(boolean cutShort, String why) {
+    if (!done.compareAndSet(false, true)) {
+      return;
+    }
+    int ok = delivered.get();
+    List<ConnectionId> failedIds;
+    Throwable first;
+    synchronized (this) {
+      failedIds = failed == null ? List.of() : List.copyOf(failed);
+      first = firstFailure;
+    }
+    int unanswered = Math.max(0, recipients - ok - failedIds.size());
+    SendOutcome outcome;
+    if (ok > 0) {
+      outcome = SendOutcome.delivered(ok, failedIds, offset, unanswered);
+    } else if (cutShort && unanswered > 0) {
+      outcome =
+          SendOutcome.error(
+              ErrorKind.TIMEOUT,
+              why + ": no connection of thread " + thread + " acknowledged the write",
+              Optional.of(new TimeoutException(why)),
+              failedIds,
+              unanswered,
+              offset);
+    } else if (offset > 0) {
+      outcome = SendOutcome.queued(offset, failedIds);
+    } else {
+      outcome =
+          SendOutcome.error(
+              ErrorKind.TRANSPORT_FAILURE,
+              "every write to thread " + thread + " failed: " + first,
+              Optional.ofNullable(first),
+              failedIds,
+              0,
+              offset);
+    }
+    future.complete(outcome);
+  }
+}

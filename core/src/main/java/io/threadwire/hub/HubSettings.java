@@ -1,0 +1,177 @@
+package io.threadwire.hub;
+
+import io.threadwire.HistoryPolicies;
+import io.threadwire.HistoryPolicy;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Immutable settings of a {@link ThreadHub}. Every bound the hub enforces is here, with a
+ * documented default; adapters read them from configuration at the edge.
+ *
+ * @param sendTimeout how long a send waits for its writes before it completes with what it achieved
+ *     (default 10s)
+ * @param idleThreadTtl how long a thread with no connection and no activity is kept, history
+ *     included (default 10m)
+ * @param idempotencyWindow how long an idempotency key is remembered (default 2m)
+ * @param idempotencyMaxKeys the most idempotency keys remembered per thread; the oldest are
+ *     forgotten first (default 1000)
+ * @param maxThreadsPerConnection the most threads one connection may join (default 100)
+ * @param maxMessageBytes the largest message accepted, by {@link
+ *     io.threadwire.Message#sizeEstimate()} (default 1 MiB)
+ * @param maintenanceInterval how often idle threads, old history and old keys are expired (default
+ *     1s)
+ * @param historyPolicies which history policy each thread uses (default {@link
+ *     HistoryPolicy#defaults()} for all)
+ */
+public record HubSettings(
+    Duration sendTimeout,
+    Duration idleThreadTtl,
+    Duration idempotencyWindow,
+    int idempotencyMaxKeys,
+    int maxThreadsPerConnection,
+    int maxMessageBytes,
+    Duration maintenanceInterval,
+    HistoryPolicies historyPolicies) {
+
+  private static final HubSettings DEFAULTS =
+      new HubSettings(
+          Duration.ofSeconds(10),
+          Duration.ofMinutes(10),
+          Duration.ofMinutes(2),
+          1000,
+          100,
+          1024 * 1024,
+          Duration.ofSeconds(1),
+          HistoryPolicies.uniform(HistoryPolicy.defaults()));
+
+  /**
+   * Validates every setting.
+   *
+   * @throws IllegalArgumentException naming the first setting out of range
+   */
+  public HubSettings {
+    positive(sendTimeout, "sendTimeout");
+    positive(idleThreadTtl, "idleThreadTtl");
+    positive(idempotencyWindow, "idempotencyWindow");
+    positive(maintenanceInterval, "maintenanceInterval");
+    Objects.requireNonNull(historyPolicies, "historyPolicies");
+    atLeastOne(idempotencyMaxKeys, "idempotencyMaxKeys");
+    atLeastOne(maxThreadsPerConnection, "maxThreadsPerConnection");
+    atLeastOne(maxMessageBytes, "maxMessageBytes");
+  }
+
+  /** Returns the defaults listed on this record. */
+  public static HubSettings defaults() {
+    return DEFAULTS;
+  }
+
+  /** Returns a copy with {@code sendTimeout}. */
+  public HubSettings withSendTimeout(Duration value) {
+    return new HubSettings(
+        value,
+        idleThreadTtl,
+        idempotencyWindow,
+        idempotencyMaxKeys,
+        maxThreadsPerConnection,
+        maxMessageBytes,
+        maintenanceInterval,
+        historyPolicies);
+  }
+
+  /** Returns a copy with {@code idleThreadTtl}. */
+  public HubSettings withIdleThreadTtl(Duration value) {
+    return new HubSettings(
+        sendTimeout,
+        value,
+        idempotencyWindow,
+        idempotencyMaxKeys,
+        maxThreadsPerConnection,
+        maxMessageBytes,
+        maintenanceInterval,
+        historyPolicies);
+  }
+
+  /** Returns a copy with {@code idempotencyWindow} and {@code idempotencyMaxKeys}. */
+  public HubSettings withIdempotency(Duration window, int maxKeys) {
+    return new HubSettings(
+        sendTimeout,
+        idleThreadTtl,
+        window,
+        maxKeys,
+        maxThreadsPerConnection,
+        maxMessageBytes,
+        maintenanceInterval,
+        historyPolicies);
+  }
+
+  /** Returns a copy with {@code maxThreadsPerConnection}. */
+  public HubSettings withMaxThreadsPerConnection(int value) {
+    return new HubSettings(
+        sendTimeout,
+        idleThreadTtl,
+        idempotencyWindow,
+        idempotencyMaxKeys,
+        value,
+        maxMessageBytes,
+        maintenanceInterval,
+        historyPolicies);
+  }
+
+  /** Returns a copy with {@code maxMessageBytes}. */
+  public HubSettings withMaxMessageBytes(int value) {
+    return new HubSettings(
+        sendTimeout,
+        idleThreadTtl,
+        idempotencyWindow,
+        idempotencyMaxKeys,
+        maxThreadsPerConnection,
+        value,
+        maintenanceInterval,
+        historyPolicies);
+  }
+
+  /** Returns a copy with {@code maintenanceInterval}. */
+  public HubSettings withMaintenanceInterval(Duration value) {
+    return new HubSettings(
+        sendTimeout,
+        idleThreadTtl,
+        idempotencyWindow,
+        idempotencyMaxKeys,
+        maxThreadsPerConnection,
+        maxMessageBytes,
+        value,
+        historyPolicies);
+  }
+
+  /** Returns a copy with {@code historyPolicies}. */
+  public HubSettings withHistoryPolicies(HistoryPolicies value) {
+    return new HubSettings(
+        sendTimeout,
+        idleThreadTtl,
+        idempotencyWindow,
+        idempotencyMaxKeys,
+        maxThreadsPerConnection,
+        maxMessageBytes,
+        maintenanceInterval,
+        value);
+  }
+
+  /** Returns a copy in which every thread uses {@code policy}. */
+  public HubSettings withHistoryPolicy(HistoryPolicy policy) {
+    return withHistoryPolicies(HistoryPolicies.uniform(policy));
+  }
+
+  private static void positive(Duration value, String name) {
+    Objects.requireNonNull(value, name);
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive, got " + value);
+    }
+  }
+
+  private static void atLeastOne(int value, String name) {
+    if (value < 1) {
+      throw new IllegalArgumentException(name + " must be >= 1, got " + value);
+    }
+  }
+}

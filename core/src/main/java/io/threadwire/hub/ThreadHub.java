@@ -1,0 +1,592 @@
+package io.threadwire.hub;
+
+import io.threadwire.ConnectionId;
+import io.threadwire.HistoryPolicy;
+import io.threadwire.Message;
+import io.threadwire.SendOptions;
+import io.threadwire.SendOutcome;
+import io.threadwire.SendOutcome.ErrorKind;
+import io.threadwire.ThreadId;
+import io.threadwire.ThreadMessaging;
+import io.threadwire.spi.DeliveryCallback;
+import io.threadwire.spi.Frame;
+import io.threadwire.spi.FrameEncoder;
+import io.threadwire.spi.HistoryEntry;
+import io.threadwire.spi.HistoryStore;
+import io.threadwire.spi.JoinResult;
+import io.threadwire.spi.Since;
+import io.threadwire.spi.TransportConnection;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The transport-independent heart of Threadwire: membership, fan-out, history, recovery and send
+ * outcomes. Every transport adapter puts a hub behind the {@link ThreadMessaging} port and feeds it
+ * its connections through {@link #register}, {@link #join}, {@link #leave} and {@link #unregister}.
+ *
+ * <p>A send takes the thread's lock, assigns the next offset, stores the message, encodes it
+ * <em>once</em> and hands the same {@link Frame} to every member's {@link
+ * TransportConnection#send}; a join takes the same lock to replay missed messages before adding the
+ * member. So every connection sees a thread's messages in offset order, replayed ones before live
+ * ones, with no gap and no duplicate. Outcomes complete outside the lock.
+ *
+ * <p>Time comes from the injected {@link Clock} only: send deadlines, history age, idle-thread
+ * expiry and idempotency windows all follow it, so a manual clock makes them deterministic. A
+ * single daemon thread checks deadlines and runs maintenance; {@link #runMaintenance()} runs it on
+ * demand.
+ *
+ * <p>See {@link ThreadMessaging} for the lifecycle and outcome contract.
+ */
+public final class ThreadHub implements ThreadMessaging {
+
+  private static final System.Logger LOG = System.getLogger(ThreadHub.class.getName());
+
+  private final HubSettings settings;
+  private final FrameEncoder encoder;
+  private final HistoryStore historyStore;
+  private final Clock clock;
+  private final ConcurrentHashMap<ThreadId, ThreadState> threads = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<ConnectionId, Registration> connections =
+      new ConcurrentHashMap<>();
+  private final ConcurrentLinkedQueue<FanOut> inFlight = new ConcurrentLinkedQueue<>();
+  private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+  private volatile ScheduledExecutorService scheduler;
+
+  private ThreadHub(Builder b) {
+    this.settings = b.settings;
+    this.encoder = b.encoder;
+    this.clock = b.clock;
+    this.historyStore =
+        b.historyStore != null ? b.historyStore : InMemoryHistoryStore.create(clock);
+  }
+
+  /**
+   * Returns a builder for a hub that encodes frames with {@code encoder}.
+   *
+   * @param encoder the transport's encoder, called once per send
+   */
+  public static Builder builder(FrameEncoder encoder) {
+    return new Builder(encoder);
+  }
+
+  // ---- the port -------------------------------------------------------------------------------
+
+  @Override
+  public CompletionStage<SendOutcome> send(ThreadId thread, Message message, SendOptions options) {
+    Objects.requireNonNull(thread, "thread");
+    Objects.requireNonNull(message, "message");
+    Objects.requireNonNull(options, "options");
+    State now = state.get();
+    if (now != State.RUNNING) {
+      return CompletableFuture.completedFuture(notRunning(now));
+    }
+    if (message.sizeEstimate() > settings.maxMessageBytes()) {
+      return CompletableFuture.completedFuture(
+          SendOutcome.error(
+              ErrorKind.INVALID_MESSAGE,
+              "message of "
+                  + message.sizeEstimate()
+                  + " bytes exceeds maxMessageBytes "
+                  + settings.maxMessageBytes(),
+              Optional.empty()));
+    }
+    try {
+      return sendRunning(thread, message, options);
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "unexpected failure sending to thread " + thread, e);
+      return CompletableFuture.completedFuture(
+          SendOutcome.error(ErrorKind.INTERNAL, "unexpected failure: " + e, Optional.of(e)));
+    }
+  }
+
+  private CompletionStage<SendOutcome> sendRunning(
+      ThreadId thread, Message message, SendOptions options) {
+    ThreadState ts = threads.get(thread);
+    if (ts == null && (options.isTransient() || !policyFor(thread).enabled())) {
+      return CompletableFuture.completedFuture(SendOutcome.noRecipients());
+    }
+    long nowMillis = clock.millis();
+    while (true) {
+      if (ts == null) {
+        ts = threads.computeIfAbsent(thread, this::newThread);
+      }
+      FanOut fanOut;
+      synchronized (ts) {
+        if (ts.removed) {
+          ts = null;
+          continue;
+        }
+        ts.lastActivityMillis = nowMillis;
+        String key = message.idempotencyKey().orElse(null);
+        if (key != null) {
+          CompletableFuture<SendOutcome> earlier =
+              ts.rememberedOutcome(key, nowMillis, settings.idempotencyWindow().toMillis());
+          if (earlier != null) {
+            return earlier.thenApply(SendOutcome::asDuplicate);
+          }
+        }
+        fanOut = dispatch(ts, message, options, nowMillis);
+        if (key != null) {
+          ts.remember(key, fanOut.future, nowMillis, settings.idempotencyMaxKeys());
+        }
+      }
+      fanOut.dispatched();
+      if (!fanOut.isDone()) {
+        inFlight.add(fanOut);
+      }
+      return fanOut.future;
+    }
+  }
+
+  /** Stores, encodes once and hands the frame to every member; called under the thread lock. */
+  private FanOut dispatch(ThreadState ts, Message message, SendOptions options, long nowMillis) {
+    TransportConnection[] members = ts.members;
+    boolean store = ts.history != null && !options.isTransient();
+    long timeout = options.timeout().orElse(settings.sendTimeout()).toMillis();
+    if (!store && members.length == 0) {
+      return completed(ts.id, SendOutcome.noRecipients(), nowMillis);
+    }
+    long epoch = store ? ts.history.epoch() : 0;
+    long offset = store ? ts.history.lastOffset() + 1 : 0;
+    String text;
+    try {
+      text = encoder.encode(ts.id, epoch, offset, message);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "could not encode message " + message.id() + " for " + ts.id, e);
+      return completed(
+          ts.id,
+          SendOutcome.error(
+              ErrorKind.ENCODING_FAILED, "could not encode message: " + e, Optional.of(e)),
+          nowMillis);
+    }
+    if (store) {
+      long stored = ts.history.append(message, Instant.ofEpochMilli(nowMillis));
+      if (stored < 0) {
+        return completed(ts.id, historyFull(ts, message), nowMillis);
+      }
+      offset = stored;
+    }
+    if (members.length == 0) {
+      return completed(ts.id, SendOutcome.queued(offset, List.of()), nowMillis);
+    }
+    Frame frame = new Frame(ts.id, epoch, offset, message, text);
+    FanOut fanOut = new FanOut(ts.id, offset, members.length, nowMillis + timeout);
+    for (TransportConnection member : members) {
+      try {
+        member.send(frame, fanOut);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "transport threw from send to " + member.describe(), e);
+        fanOut.failed(member, e);
+      }
+    }
+    return fanOut;
+  }
+
+  private static FanOut completed(ThreadId thread, SendOutcome outcome, long nowMillis) {
+    FanOut f = new FanOut(thread, 0, 0, nowMillis);
+    f.future.complete(outcome);
+    return f;
+  }
+
+  private static SendOutcome historyFull(ThreadState ts, Message message) {
+    HistoryPolicy p = ts.policy;
+    String reason =
+        message.sizeEstimate() > p.maxBytes()
+            ? "message of "
+                + message.sizeEstimate()
+                + " bytes is larger than the history bound of "
+                + p.maxBytes()
+                + " bytes of thread "
+                + ts.id
+            : "history of thread "
+                + ts.id
+                + " is full ("
+                + ts.history.size()
+                + " messages, "
+                + ts.history.bytes()
+                + " bytes) and its overflow policy is REJECT";
+    return SendOutcome.error(ErrorKind.HISTORY_FULL, reason, Optional.empty());
+  }
+
+  private static SendOutcome notRunning(State s) {
+    return s == State.NEW
+        ? SendOutcome.error(
+            ErrorKind.NOT_STARTED, "messaging has not been started", Optional.empty())
+        : SendOutcome.error(ErrorKind.CLOSED, "messaging is closed", Optional.empty());
+  }
+
+  private ThreadState newThread(ThreadId id) {
+    HistoryPolicy policy = policyFor(id);
+    return new ThreadState(
+        id, policy, policy.enabled() ? historyStore.open(id, policy) : null, clock.millis());
+  }
+
+  private HistoryPolicy policyFor(ThreadId thread) {
+    return settings.historyPolicies().policyFor(thread);
+  }
+
+  @Override
+  public int connectionCount(ThreadId thread) {
+    ThreadState ts = threads.get(thread);
+    return ts == null ? 0 : ts.members.length;
+  }
+
+  @Override
+  public int userCount(ThreadId thread) {
+    ThreadState ts = threads.get(thread);
+    return ts == null ? 0 : ts.userCount;
+  }
+
+  @Override
+  public State state() {
+    return state.get();
+  }
+
+  @Override
+  public void start() {
+    if (state.compareAndSet(State.NEW, State.RUNNING)) {
+      ScheduledExecutorService s =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "threadwire-hub-maintenance");
+                t.setDaemon(true);
+                return t;
+              });
+      long sweep = Math.max(5, Math.min(100, settings.sendTimeout().toMillis() / 10));
+      s.scheduleWithFixedDelay(this::expireSends, sweep, sweep, TimeUnit.MILLISECONDS);
+      long every = settings.maintenanceInterval().toMillis();
+      s.scheduleWithFixedDelay(this::maintenanceQuietly, every, every, TimeUnit.MILLISECONDS);
+      scheduler = s;
+    } else if (state.get() == State.CLOSED) {
+      throw new IllegalStateException("messaging is closed and cannot be restarted");
+    }
+  }
+
+  @Override
+  public void close() {
+    if (state.getAndSet(State.CLOSED) == State.CLOSED) {
+      return;
+    }
+    ScheduledExecutorService s = scheduler;
+    if (s != null) {
+      s.shutdownNow();
+    }
+    FanOut f;
+    while ((f = inFlight.poll()) != null) {
+      f.expire("messaging closed before every write was acknowledged");
+    }
+    for (ThreadState ts : threads.values()) {
+      synchronized (ts) {
+        ts.removed = true;
+        if (ts.history != null) {
+          ts.history.release();
+        }
+      }
+    }
+    threads.clear();
+  }
+
+  // ---- the transport side ---------------------------------------------------------------------
+
+  /**
+   * Registers a transport connection so it can join threads.
+   *
+   * @throws IllegalStateException if a connection with the same id is already registered
+   */
+  public void register(TransportConnection connection) {
+    Objects.requireNonNull(connection, "connection");
+    Registration r = new Registration(connection);
+    if (connections.putIfAbsent(connection.id(), r) != null) {
+      throw new IllegalStateException("connection " + connection.id() + " is already registered");
+    }
+  }
+
+  /**
+   * Joins a registered connection to {@code thread}: replays what it missed after {@code since}
+   * (after first calling {@link TransportConnection#joined}), then makes it a member.
+   *
+   * @throws IllegalStateException if the connection is not registered
+   */
+  public JoinResult join(ConnectionId connectionId, ThreadId thread, Since since) {
+    Objects.requireNonNull(thread, "thread");
+    Objects.requireNonNull(since, "since");
+    Registration r = registration(connectionId);
+    synchronized (r) {
+      if (state.get() != State.RUNNING || r.unregistered) {
+        return JoinResult.refused(thread, JoinResult.Status.NOT_RUNNING);
+      }
+      if (r.threads.contains(thread)) {
+        ThreadState ts = threads.get(thread);
+        long epoch = ts != null && ts.history != null ? ts.history.epoch() : 0;
+        long last = ts != null && ts.history != null ? ts.history.lastOffset() : 0;
+        return new JoinResult(thread, JoinResult.Status.ALREADY_JOINED, epoch, last, true, 0, 0);
+      }
+      if (r.threads.size() >= settings.maxThreadsPerConnection()) {
+        return JoinResult.refused(thread, JoinResult.Status.TOO_MANY_THREADS);
+      }
+      while (true) {
+        ThreadState ts = threads.computeIfAbsent(thread, this::newThread);
+        synchronized (ts) {
+          if (ts.removed) {
+            continue;
+          }
+          JoinResult result = replayAndAdd(ts, r.connection, since);
+          r.threads.add(thread);
+          return result;
+        }
+      }
+    }
+  }
+
+  private JoinResult replayAndAdd(ThreadState ts, TransportConnection c, Since since) {
+    long nowMillis = clock.millis();
+    ts.lastActivityMillis = nowMillis;
+    long epoch = ts.history == null ? 0 : ts.history.epoch();
+    long last = ts.history == null ? 0 : ts.history.lastOffset();
+    List<HistoryEntry> replay = List.of();
+    boolean recovered = true;
+    long missed = 0;
+    if (!since.isNone()) {
+      long after = since.offset().getAsLong();
+      boolean sameEpoch = since.epoch().isEmpty() || since.epoch().getAsLong() == epoch;
+      if (!sameEpoch || after > last) {
+        // The client's position belongs to a lost history: replay all that is retained.
+        after = 0;
+        recovered = false;
+      }
+      if (ts.history != null) {
+        replay = ts.history.readAfter(after, Instant.ofEpochMilli(nowMillis));
+      }
+      long firstAvailable = replay.isEmpty() ? last + 1 : replay.get(0).offset();
+      missed = Math.max(0, firstAvailable - after - 1);
+      if (missed > 0) {
+        recovered = false;
+      }
+      if (!sameEpoch || since.offset().getAsLong() > last) {
+        missed = Math.max(missed, 1);
+      }
+    }
+    JoinResult result =
+        new JoinResult(
+            ts.id, JoinResult.Status.JOINED, epoch, last, recovered, replay.size(), missed);
+    c.joined(result);
+    for (HistoryEntry e : replay) {
+      String text;
+      try {
+        text = encoder.encode(ts.id, epoch, e.offset(), e.message());
+      } catch (RuntimeException ex) {
+        LOG.log(Level.WARNING, "could not encode replayed message " + e.offset(), ex);
+        continue;
+      }
+      try {
+        c.send(new Frame(ts.id, epoch, e.offset(), e.message(), text), DeliveryCallback.ignoring());
+      } catch (RuntimeException ex) {
+        LOG.log(Level.WARNING, "transport threw from replay to " + c.describe(), ex);
+      }
+    }
+    ts.addMember(c);
+    return result;
+  }
+
+  /**
+   * Removes a connection from {@code thread}.
+   *
+   * @return true if it was a member
+   * @throws IllegalStateException if the connection is not registered
+   */
+  public boolean leave(ConnectionId connectionId, ThreadId thread) {
+    Registration r = registration(connectionId);
+    synchronized (r) {
+      return r.threads.remove(thread) && removeMember(thread, r.connection);
+    }
+  }
+
+  /** Removes a connection from every thread and forgets it; does nothing if it is unknown. */
+  public void unregister(ConnectionId connectionId) {
+    Registration r = connections.remove(connectionId);
+    if (r == null) {
+      return;
+    }
+    synchronized (r) {
+      r.unregistered = true;
+      for (ThreadId thread : r.threads) {
+        removeMember(thread, r.connection);
+      }
+      r.threads.clear();
+    }
+  }
+
+  private boolean removeMember(ThreadId thread, TransportConnection c) {
+    ThreadState ts = threads.get(thread);
+    if (ts == null) {
+      return false;
+    }
+    synchronized (ts) {
+      ts.lastActivityMillis = clock.millis();
+      return ts.removeMember(c);
+    }
+  }
+
+  /** Returns the threads a registered connection has joined; empty if it is unknown. */
+  public Set<ThreadId> joinedThreads(ConnectionId connectionId) {
+    Registration r = connections.get(connectionId);
+    if (r == null) {
+      return Set.of();
+    }
+    synchronized (r) {
+      return Set.copyOf(r.threads);
+    }
+  }
+
+  private Registration registration(ConnectionId id) {
+    Objects.requireNonNull(id, "connectionId");
+    Registration r = connections.get(id);
+    if (r == null) {
+      throw new IllegalStateException("connection " + id + " is not registered");
+    }
+    return r;
+  }
+
+  // ---- maintenance ----------------------------------------------------------------------------
+
+  /**
+   * Expires sends past their deadline, then evicts history older than its maximum age, forgets
+   * idempotency keys older than the window, and drops threads idle for longer than {@link
+   * HubSettings#idleThreadTtl()} (no member, no activity), history included.
+   */
+  public void runMaintenance() {
+    expireSends();
+    long nowMillis = clock.millis();
+    Instant now = Instant.ofEpochMilli(nowMillis);
+    long idleCutoff = nowMillis - settings.idleThreadTtl().toMillis();
+    long keyCutoff = nowMillis - settings.idempotencyWindow().toMillis();
+    for (ThreadState ts : threads.values()) {
+      synchronized (ts) {
+        if (ts.removed) {
+          continue;
+        }
+        if (ts.members.length == 0 && ts.lastActivityMillis <= idleCutoff) {
+          ts.removed = true;
+          if (ts.history != null) {
+            ts.history.release();
+          }
+          threads.remove(ts.id, ts);
+          continue;
+        }
+        if (ts.history != null) {
+          ts.history.evictExpired(now);
+        }
+        ts.forgetKeysOlderThan(keyCutoff);
+      }
+    }
+  }
+
+  private void maintenanceQuietly() {
+    try {
+      runMaintenance();
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "hub maintenance failed", e);
+    }
+  }
+
+  private void expireSends() {
+    if (inFlight.isEmpty()) {
+      return;
+    }
+    long nowMillis = clock.millis();
+    inFlight.removeIf(
+        f -> {
+          if (f.isDone()) {
+            return true;
+          }
+          if (f.isExpired(nowMillis)) {
+            f.expire("send timed out");
+            return true;
+          }
+          return false;
+        });
+  }
+
+  /** Returns a snapshot of what the hub holds; it walks every thread, so call it sparingly. */
+  public HubStats stats() {
+    long memberships = 0;
+    long messages = 0;
+    long bytes = 0;
+    long keys = 0;
+    int count = 0;
+    for (ThreadState ts : threads.values()) {
+      synchronized (ts) {
+        if (ts.removed) {
+          continue;
+        }
+        count++;
+        memberships += ts.members.length;
+        keys += ts.rememberedKeys();
+        if (ts.history != null) {
+          messages += ts.history.size();
+          bytes += ts.history.bytes();
+        }
+      }
+    }
+    int pending = (int) inFlight.stream().filter(f -> !f.isDone()).count();
+    return new HubStats(count, connections.size(), memberships, messages, bytes, keys, pending);
+  }
+
+  /** Returns the settings this hub runs with. */
+  public HubSettings settings() {
+    return settings;
+  }
+
+  /** Returns the clock this hub reads time from. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** Builds a {@link ThreadHub}. */
+  public static final class Builder {
+    private final FrameEncoder encoder;
+    private HubSettings settings = HubSettings.defaults();
+    private Clock clock = Clock.systemUTC();
+    private HistoryStore historyStore;
+
+    private Builder(FrameEncoder encoder) {
+      this.encoder = Objects.requireNonNull(encoder, "encoder");
+    }
+
+    /** Sets the settings; default {@link HubSettings#defaults()}. */
+    public Builder settings(HubSettings settings) {
+      this.settings = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
+    /** Sets the clock; default the system UTC clock. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Sets the history store; default an {@link InMemoryHistoryStore} on the hub's clock. */
+    public Builder historyStore(HistoryStore historyStore) {
+      this.historyStore = Objects.requireNonNull(historyStore, "historyStore");
+      return this;
+    }
+
+    /** Returns a new hub in state {@link State#NEW}. */
+    public ThreadHub build() {
+      return new ThreadHub(this);
+    }
+  }
+}

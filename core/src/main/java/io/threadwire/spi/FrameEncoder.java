@@ -1,0 +1,21 @@
+package io.threadwire.spi;
+
+import io.threadwire.Message;
+import io.threadwire.ThreadId;
+
+/**
+ * Encodes a message into the text of the frame every recipient receives. Called once per send (and
+ * once per replayed message), never once per recipient.
+ */
+@FunctionalInterface
+public interface FrameEncoder {
+
+  /**
+   * Returns the frame text for {@code message}.
+   *
+   * @param offset the history offset, or 0 for a transient message
+   * @throws RuntimeException if the message cannot be encoded; the send then ends in {@code
+   *     ENCODING_FAILED}
+   */
+  String encode(ThreadId thread, long epoch, long offset, Message message);
+}

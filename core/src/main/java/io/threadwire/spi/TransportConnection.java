@@ -1,0 +1,50 @@
+package io.threadwire.spi;
+
+import io.threadwire.ConnectionId;
+import io.threadwire.UserId;
+
+/**
+ * One client connection as a transport presents it to the {@code ThreadHub}.
+ *
+ * <p>The hub calls {@link #send} with frames that are already encoded: one frame object per
+ * message, shared by every recipient, so a transport must not mutate it. Contract:
+ *
+ * <ul>
+ *   <li>{@code send} must not block; it queues or starts an asynchronous write;
+ *   <li>it must report the result exactly once through the callback, from any thread, possibly
+ *       before {@code send} returns;
+ *   <li>frames handed over for one thread must be written in the order of the {@code send} calls
+ *       (the hub calls in offset order);
+ *   <li>it must not throw; a transport that cannot take a frame (queue full, closed) reports {@link
+ *       DeliveryCallback#failed}.
+ * </ul>
+ */
+public interface TransportConnection {
+
+  /** Returns the connection's identity, unique among live connections. */
+  ConnectionId id();
+
+  /** Returns the user the connection was authenticated as. */
+  UserId user();
+
+  /**
+   * Starts writing {@code frame} and reports the result to {@code callback} exactly once.
+   *
+   * @param frame the encoded frame, shared with other connections
+   * @param callback told of success or failure, passed this connection
+   */
+  void send(Frame frame, DeliveryCallback callback);
+
+  /**
+   * Called when this connection has joined a thread, before any replayed message is handed to
+   * {@link #send}; a transport uses it to acknowledge the join to its client first. The default
+   * does nothing.
+   */
+  default void joined(JoinResult result) {}
+
+  /** Returns a short description for logs; defaults to the id and user. */
+  default String describe() {
+    UserId user = user();
+    return id() + "(" + user + ")";
+  }
+}

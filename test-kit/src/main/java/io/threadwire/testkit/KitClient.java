@@ -1,0 +1,32 @@
+package io.threadwire.testkit;
+
+import io.threadwire.ConnectionId;
+import io.threadwire.ThreadId;
+import java.util.List;
+
+/**
+ * One client connection of the transport under test, as the compatibility kit drives it. Joins and
+ * leaves block until the transport has acknowledged them; received messages arrive asynchronously
+ * and the kit waits for them.
+ */
+public interface KitClient extends AutoCloseable {
+
+  /** Returns the server-side id of this connection, as outcomes name it. */
+  ConnectionId id();
+
+  /** Joins {@code thread} for live messages only and waits for the acknowledgement. */
+  KitJoin join(ThreadId thread);
+
+  /** Joins {@code thread}, replaying after {@code sinceOffset}, and waits for the ack. */
+  KitJoin join(ThreadId thread, long sinceOffset);
+
+  /** Leaves {@code thread} and waits until the transport has processed it. */
+  void leave(ThreadId thread);
+
+  /** Returns every message received so far, in arrival order. */
+  List<KitMessage> received();
+
+  /** Disconnects and waits until the transport has forgotten the connection. */
+  @Override
+  void close();
+}

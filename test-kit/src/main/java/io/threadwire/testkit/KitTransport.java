@@ -1,0 +1,42 @@
+package io.threadwire.testkit;
+
+import io.threadwire.ThreadMessaging;
+import io.threadwire.UserId;
+import io.threadwire.hub.HubStats;
+
+/**
+ * The transport under test, opened by {@link ThreadMessagingCompatibilityKit#open} with the
+ * settings and manual clock the kit chooses.
+ */
+public interface KitTransport extends AutoCloseable {
+
+  /** Returns the port under test, already started. */
+  ThreadMessaging messaging();
+
+  /** Connects a new client of {@code user}. */
+  KitClient connect(UserId user);
+
+  /** Returns true if {@link #connect(UserId, KitFault)} is supported. */
+  default boolean supportsFaults() {
+    return false;
+  }
+
+  /**
+   * Connects a client whose writes suffer {@code fault}.
+   *
+   * @throws UnsupportedOperationException unless {@link #supportsFaults()}
+   */
+  default KitClient connect(UserId user, KitFault fault) {
+    throw new UnsupportedOperationException("fault injection is not supported");
+  }
+
+  /** Runs the hub's maintenance now: expiry of sends, history, keys and idle threads. */
+  void runMaintenance();
+
+  /** Returns the hub's stats. */
+  HubStats stats();
+
+  /** Closes the port and every client. */
+  @Override
+  void close();
+}
