@@ -13,7 +13,7 @@ import org.assertj.core.api.AbstractAssert;
  *
  * <pre>{@code
  * assertThat(outcome).isDelivered().hasDeliveredCount(2).hasFailedCount(1);
- * assertThat(messaging.send(thread, message)).isQueued().hasOffset(1);
+ * assertThatOutcomeOf(messaging.send(thread, message)).isQueued().hasOffset(1);
  * }</pre>
  */
 public final class SendOutcomeAssert extends AbstractAssert<SendOutcomeAssert, SendOutcome> {
@@ -28,7 +28,7 @@ public final class SendOutcomeAssert extends AbstractAssert<SendOutcomeAssert, S
   }
 
   /** Waits up to 10 seconds for {@code stage}, then starts assertions on its outcome. */
-  public static SendOutcomeAssert assertThat(CompletionStage<SendOutcome> stage) {
+  public static SendOutcomeAssert assertThatOutcomeOf(CompletionStage<SendOutcome> stage) {
     try {
       return new SendOutcomeAssert(stage.toCompletableFuture().get(10, TimeUnit.SECONDS));
     } catch (Exception e) {
