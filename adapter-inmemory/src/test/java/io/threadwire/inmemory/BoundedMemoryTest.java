@@ -1,0 +1,52 @@
+package io.threadwire.inmemory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.threadwire.HistoryPolicy;
+import io.threadwire.Message;
+import io.threadwire.SendOutcome;
+import io.threadwire.ThreadId;
+import io.threadwire.hub.HubSettings;
+import io.threadwire.hub.HubStats;
+import io.threadwire.testkit.ManualClock;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Many thousands of threads nobody listens to: history and thread count stay bounded. */
+class BoundedMemoryTest {
+
+  @Test
+  void historyAndThreadsStayWithinBoundsThenExpire() {
+    ManualClock clock = ManualClock.create();
+    HistoryPolicy policy = HistoryPolicy.defaults().withMaxMessages(5).withMaxBytes(200);
+    HubSettings settings =
+        HubSettings.defaults().withHistoryPolicy(policy).withIdleThreadTtl(Duration.ofMinutes(10));
+    int threads = 20_000;
+    try (InMemoryThreadMessaging messaging =
+        InMemoryThreadMessaging.builder().settings(settings).clock(clock).build()) {
+      messaging.start();
+      for (int round = 0; round < 8; round++) {
+        for (int i = 0; i < threads; i++) {
+          SendOutcome o =
+              messaging
+                  .send(ThreadId.of("conv-" + i), Message.builder("{\"r\":" + round + "}").build())
+                  .toCompletableFuture()
+                  .join();
+          assertThat(o.status()).isEqualTo(SendOutcome.Status.QUEUED);
+        }
+      }
+      HubStats full = messaging.hub().stats();
+      assertThat(full.threads()).isEqualTo(threads);
+      // Each message is ~44 bytes (payload + UUID id): the 200-byte bound keeps 4, the count 5.
+      assertThat(full.historyMessages()).isPositive().isLessThanOrEqualTo(5L * threads);
+      assertThat(full.historyBytes()).isPositive().isLessThanOrEqualTo(200L * threads);
+
+      clock.advance(Duration.ofMinutes(11));
+      messaging.hub().runMaintenance();
+      HubStats expired = messaging.hub().stats();
+      assertThat(expired.threads()).isZero();
+      assertThat(expired.historyMessages()).isZero();
+      assertThat(expired.historyBytes()).isZero();
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package io.threadwire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.threadwire.SendOutcome.ErrorKind;
+import io.threadwire.SendOutcome.Status;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class SendOutcomeTest {
+
+  @Test
+  void onlyErrorIsNotAccepted() {
+    assertThat(SendOutcome.delivered(1, List.of(), 3).isAccepted()).isTrue();
+    assertThat(SendOutcome.queued(3, List.of()).isAccepted()).isTrue();
+    assertThat(SendOutcome.noRecipients().isAccepted()).isTrue();
+    SendOutcome error = SendOutcome.error(ErrorKind.CLOSED, "closed", Optional.empty());
+    assertThat(error.isAccepted()).isFalse();
+    assertThat(error.errorKind()).contains(ErrorKind.CLOSED);
+  }
+
+  @Test
+  void carriesTheFacts() {
+    ConnectionId bad = ConnectionId.of("c-9");
+    SendOutcome o = SendOutcome.delivered(2, List.of(bad), 7, 1);
+    assertThat(o.status()).isEqualTo(Status.DELIVERED);
+    assertThat(o.deliveredCount()).isEqualTo(2);
+    assertThat(o.failedCount()).isEqualTo(2);
+    assertThat(o.timedOutCount()).isEqualTo(1);
+    assertThat(o.failedConnections()).containsExactly(bad);
+    assertThat(o.offset()).hasValue(7);
+    assertThat(o.errorKind()).isEmpty();
+    assertThat(o.reason()).isEqualTo("delivered to 2 of 4 connection(s)");
+  }
+
+  @Test
+  void isImmutable() {
+    List<ConnectionId> failed = new ArrayList<>(List.of(ConnectionId.of("a")));
+    SendOutcome o = SendOutcome.queued(1, failed);
+    failed.add(ConnectionId.of("b"));
+    assertThat(o.failedConnections()).hasSize(1);
+    assertThatThrownBy(() -> o.failedConnections().add(ConnectionId.of("c")))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void errorKeepsCauseAndReason() {
+    IOException cause = new IOException("boom");
+    SendOutcome o =
+        SendOutcome.error(ErrorKind.TRANSPORT_FAILURE, "every write failed", Optional.of(cause));
+    assertThat(o.cause()).containsSame(cause);
+    assertThat(o.reason()).isEqualTo("every write failed");
+    assertThat(o.offset()).isEmpty();
+    assertThat(o.toString()).contains("ERROR/TRANSPORT_FAILURE").contains("boom");
+  }
+
+  @Test
+  void duplicateKeepsStatusAndSaysSo() {
+    SendOutcome d = SendOutcome.queued(4, List.of()).asDuplicate();
+    assertThat(d.isDuplicate()).isTrue();
+    assertThat(d.status()).isEqualTo(Status.QUEUED);
+    assertThat(d.offset()).hasValue(4);
+    assertThat(d.reason()).startsWith("duplicate");
+  }
+
+  @Test
+  void rejectsImpossibleFacts() {
+    assertThatThrownBy(() -> SendOutcome.delivered(0, List.of(), 1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SendOutcome.queued(0, List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
