@@ -143,9 +143,11 @@ public final class ThreadHub implements ThreadMessaging {
           ts.remember(key, fanOut.future, nowMillis, settings.idempotencyMaxKeys());
         }
       }
-      fanOut.dispatched();
       if (!fanOut.isDone()) {
-        inFlight.add(fanOut);
+        fanOut.dispatched();
+        if (!fanOut.isDone()) {
+          inFlight.add(fanOut);
+        }
       }
       return fanOut.future;
     }
@@ -157,7 +159,7 @@ public final class ThreadHub implements ThreadMessaging {
     boolean store = ts.history != null && !options.isTransient();
     long timeout = options.timeout().orElse(settings.sendTimeout()).toMillis();
     if (!store && members.length == 0) {
-      return completed(ts.id, SendOutcome.noRecipients(), nowMillis);
+      return completed(ts.id, SendOutcome.noRecipients());
     }
     long epoch = store ? ts.history.epoch() : 0;
     long offset = store ? ts.history.lastOffset() + 1 : 0;
@@ -169,18 +171,17 @@ public final class ThreadHub implements ThreadMessaging {
       return completed(
           ts.id,
           SendOutcome.error(
-              ErrorKind.ENCODING_FAILED, "could not encode message: " + e, Optional.of(e)),
-          nowMillis);
+              ErrorKind.ENCODING_FAILED, "could not encode message: " + e, Optional.of(e)));
     }
     if (store) {
       long stored = ts.history.append(message, Instant.ofEpochMilli(nowMillis));
       if (stored < 0) {
-        return completed(ts.id, historyFull(ts, message), nowMillis);
+        return completed(ts.id, historyFull(ts, message));
       }
       offset = stored;
     }
     if (members.length == 0) {
-      return completed(ts.id, SendOutcome.queued(offset, List.of()), nowMillis);
+      return completed(ts.id, SendOutcome.queued(offset, List.of()));
     }
     Frame frame = new Frame(ts.id, epoch, offset, message, text);
     FanOut fanOut = new FanOut(ts.id, offset, members.length, nowMillis + timeout);
@@ -195,10 +196,8 @@ public final class ThreadHub implements ThreadMessaging {
     return fanOut;
   }
 
-  private static FanOut completed(ThreadId thread, SendOutcome outcome, long nowMillis) {
-    FanOut f = new FanOut(thread, 0, 0, nowMillis);
-    f.future.complete(outcome);
-    return f;
+  private static FanOut completed(ThreadId thread, SendOutcome outcome) {
+    return FanOut.completed(thread, outcome);
   }
 
   private static SendOutcome historyFull(ThreadState ts, Message message) {
