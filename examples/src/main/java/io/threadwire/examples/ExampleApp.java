@@ -1,0 +1,124 @@
+package io.threadwire.examples;
+
+import com.google.inject.CreationException;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Key;
+import com.google.inject.Module;
+import com.google.inject.name.Names;
+import com.google.inject.spi.Message;
+import com.google.inject.util.Modules;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+/**
+ * The running example application: messaging started, readiness checked, HTTP serving.
+ *
+ * <p>{@link #start(Config)} starts the transport, gates on readiness (it refuses to start with the
+ * readiness report if messaging is broken; zero connected clients is healthy) and only then opens
+ * the HTTP server. {@link #close()} stops agent runs, the HTTP server and the transport, in that
+ * order.
+ */
+public final class ExampleApp implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ExampleApp.class);
+
+  private final Injector injector;
+  private final LiveTransport transport;
+  private final HttpApi http;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private ExampleApp(Injector injector) {
+    this.injector = injector;
+    this.transport = injector.getInstance(LiveTransport.class);
+    this.http = injector.getInstance(HttpApi.class);
+  }
+
+  /**
+   * Wires the application from {@code config} and starts it.
+   *
+   * @throws ConfigException if a setting is missing or invalid; the message names the key
+   * @throws StartupFailedException if messaging is not ready; the message is the readiness report
+   */
+  public static ExampleApp start(Config config) {
+    return start(config, Modules.EMPTY_MODULE);
+  }
+
+  /** Starts with {@code overrides} replacing bindings of the composition root; for tests. */
+  static ExampleApp start(Config config, Module overrides) {
+    if (!SLF4JBridgeHandler.isInstalled()) {
+      // Tyrus and Grizzly log through java.util.logging; send it to SLF4J.
+      SLF4JBridgeHandler.removeHandlersForRootLogger();
+      SLF4JBridgeHandler.install();
+    }
+    ExampleApp app = new ExampleApp(injector(config, overrides));
+    try {
+      app.transport.start();
+      Readiness.Report report = app.injector.getInstance(Readiness.class).awaitStartup();
+      app.http.start();
+      LOG.info("{}; serving {}", report.summary(), app.pageUri());
+      return app;
+    } catch (IOException e) {
+      app.close();
+      throw new UncheckedIOException("could not start the HTTP server: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      app.close();
+      throw e;
+    }
+  }
+
+  private static Injector injector(Config config, Module overrides) {
+    try {
+      return Guice.createInjector(Modules.override(new ExampleModule(config)).with(overrides));
+    } catch (CreationException e) {
+      for (Message m : e.getErrorMessages()) {
+        if (m.getCause() instanceof ConfigException ce) {
+          throw ce;
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** Returns the demo page's URL. */
+  public URI pageUri() {
+    InetSocketAddress a = http.address();
+    return URI.create("http://" + hostForUri(a) + ":" + a.getPort() + "/");
+  }
+
+  /** Returns where the page subscribes: a ws:// URL, or the event-stream path template. */
+  public String liveEndpoint() {
+    LiveTransport.ClientEndpoint e = transport.clientEndpoint();
+    return e.kind().equals("sse") ? pageUri() + e.url().substring(1) : e.url();
+  }
+
+  private static String hostForUri(InetSocketAddress a) {
+    String host = a.getAddress().getHostAddress();
+    return host.contains(":") ? "[" + host + "]" : host;
+  }
+
+  /** Stops agent runs, the HTTP server and the transport. Idempotent. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    injector
+        .getInstance(Key.get(ScheduledExecutorService.class, Names.named("agent-runs")))
+        .shutdownNow();
+    http.close();
+    transport.close();
+    injector.getInstance(Key.get(ExecutorService.class, Names.named("http"))).shutdownNow();
+    LOG.info("stopped");
+  }
+}

@@ -1,0 +1,108 @@
+package io.threadwire.examples;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import io.threadwire.ThreadId;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * The example application's settings, read once from {@code threadwire.examples} in the Typesafe
+ * {@link Config} and validated; a bad value fails at startup naming its key.
+ *
+ * @param transport which transport carries messages to clients
+ * @param httpHost the address the HTTP server binds (loopback by default)
+ * @param httpPort the HTTP port; 0 picks a free one
+ * @param maxBodyBytes the largest request body accepted; larger ones get 413
+ * @param agentStepDelay the pause between two events of a simulated agent run
+ * @param probeThread the reserved thread the readiness probe is sent to (transient)
+ * @param readinessTimeout how long one readiness probe may take
+ * @param eventQueueSize the per-connection outbound bound of the in-memory event stream
+ */
+record ExampleSettings(
+    TransportKind transport,
+    String httpHost,
+    int httpPort,
+    int maxBodyBytes,
+    Duration agentStepDelay,
+    ThreadId probeThread,
+    Duration readinessTimeout,
+    int eventQueueSize) {
+
+  /** The path of this application's settings in the configuration. */
+  static final String PATH = "threadwire.examples";
+
+  /** Which transport carries messages to clients. */
+  enum TransportKind {
+    /** WebSockets through the Tyrus adapter. */
+    TYRUS,
+    /** In-process hub; the demo page follows it through a server-sent event stream. */
+    INMEMORY
+  }
+
+  /** Reads and validates the settings under {@link #PATH}. */
+  static ExampleSettings from(Config root) {
+    Config c = root.getConfig(PATH);
+    return new ExampleSettings(
+        transport(c),
+        nonEmpty(c, "http.host"),
+        port(c),
+        positiveInt(c, "http.max-body-size", c.getBytes("http.max-body-size")),
+        positive(c, "agent-run.step-delay"),
+        threadId(c, "readiness.probe-thread"),
+        positive(c, "readiness.timeout"),
+        positiveInt(c, "inmemory.event-queue-size", c.getInt("inmemory.event-queue-size")));
+  }
+
+  private static TransportKind transport(Config c) {
+    String value = c.getString("transport");
+    try {
+      return TransportKind.valueOf(value.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException.BadValue(
+          c.origin(), PATH + ".transport", "must be tyrus or inmemory, got \"" + value + "\"");
+    }
+  }
+
+  private static int port(Config c) {
+    int port = c.getInt("http.port");
+    if (port < 0 || port > 65535) {
+      throw new ConfigException.BadValue(
+          c.origin(), PATH + ".http.port", "must be 0-65535 (0 = any free port), got " + port);
+    }
+    return port;
+  }
+
+  private static String nonEmpty(Config c, String key) {
+    String value = c.getString(key);
+    if (value.isBlank()) {
+      throw new ConfigException.BadValue(c.origin(), PATH + "." + key, "must not be empty");
+    }
+    return value;
+  }
+
+  private static int positiveInt(Config c, String key, long value) {
+    if (value < 1 || value > Integer.MAX_VALUE) {
+      throw new ConfigException.BadValue(
+          c.origin(), PATH + "." + key, "must be between 1 and " + Integer.MAX_VALUE);
+    }
+    return (int) value;
+  }
+
+  private static Duration positive(Config c, String key) {
+    Duration d = c.getDuration(key);
+    if (d.isNegative() || d.isZero()) {
+      throw new ConfigException.BadValue(c.origin(), PATH + "." + key, "must be positive");
+    }
+    return d;
+  }
+
+  private static ThreadId threadId(Config c, String key) {
+    String value = c.getString(key);
+    if (!ThreadId.isValid(value)) {
+      throw new ConfigException.BadValue(
+          c.origin(), PATH + "." + key, "must be a thread id: " + ThreadId.RULE);
+    }
+    return ThreadId.of(value);
+  }
+}

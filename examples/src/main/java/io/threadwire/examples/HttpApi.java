@@ -1,0 +1,286 @@
+package io.threadwire.examples;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.threadwire.Message;
+import io.threadwire.SendOptions;
+import io.threadwire.SendOutcome;
+import io.threadwire.ThreadId;
+import io.threadwire.ThreadMessaging;
+import io.threadwire.spi.Since;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The example's HTTP side on the JDK's {@link HttpServer}: the demo page, the send and agent-run
+ * API, the in-memory event stream and the health endpoints. Every refusal is a 4xx with a JSON body
+ * naming the problem; every send answers its {@link SendOutcome} as JSON.
+ */
+final class HttpApi implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+
+  private final ExampleSettings settings;
+  private final LiveTransport transport;
+  private final ThreadMessaging messaging;
+  private final AgentRuns agentRuns;
+  private final Readiness readiness;
+  private final ObjectMapper json;
+  private final Exchanges exchanges;
+  private final StaticFiles files = new StaticFiles();
+  private final ExecutorService executor;
+  private volatile HttpServer server;
+
+  HttpApi(
+      ExampleSettings settings,
+      LiveTransport transport,
+      AgentRuns agentRuns,
+      Readiness readiness,
+      ObjectMapper json,
+      ExecutorService executor) {
+    this.settings = settings;
+    this.transport = transport;
+    this.messaging = transport.messaging();
+    this.agentRuns = agentRuns;
+    this.readiness = readiness;
+    this.json = json;
+    this.exchanges = new Exchanges(json, settings.maxBodyBytes());
+    this.executor = executor;
+  }
+
+  /** Binds the configured host and port and starts serving. */
+  void start() throws IOException {
+    HttpServer s =
+        HttpServer.create(new InetSocketAddress(settings.httpHost(), settings.httpPort()), 64);
+    s.createContext("/", this::handle);
+    s.setExecutor(executor);
+    s.start();
+    server = s;
+  }
+
+  /** Returns the bound address; valid after {@link #start()}. */
+  InetSocketAddress address() {
+    return server.getAddress();
+  }
+
+  /** Stops accepting requests and closes open exchanges at once. */
+  @Override
+  public void close() {
+    HttpServer s = server;
+    if (s != null) {
+      s.stop(0);
+    }
+  }
+
+  private void handle(HttpExchange exchange) {
+    try {
+      route(exchange);
+    } catch (ApiException e) {
+      respondError(exchange, e);
+    } catch (RuntimeException | IOException e) {
+      LOG.warn("request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+      respondError(exchange, new ApiException(500, "internal_error", "internal error: " + e));
+    } finally {
+      exchange.close();
+    }
+  }
+
+  private void respondError(HttpExchange exchange, ApiException e) {
+    try {
+      exchanges.sendError(exchange, e);
+    } catch (IOException | RuntimeException ignored) {
+      // The response was already started or the client left; nothing more to tell it.
+    }
+  }
+
+  private void route(HttpExchange exchange) throws IOException {
+    String path = exchange.getRequestURI().getRawPath();
+    String method = exchange.getRequestMethod();
+    switch (path) {
+      case "/", "/index.html" -> {
+        allow(method, path, "GET");
+        files.serve(exchange, "index.html");
+      }
+      case "/app.js" -> {
+        allow(method, path, "GET");
+        files.serve(exchange, "app.js");
+      }
+      case "/api/config" -> {
+        allow(method, path, "GET");
+        exchanges.sendJson(exchange, 200, Map.of("endpoint", transport.clientEndpoint()));
+      }
+      case "/health/live" -> {
+        allow(method, path, "GET");
+        exchanges.sendJson(exchange, 200, Map.of("status", "UP"));
+      }
+      case "/health/ready" -> {
+        allow(method, path, "GET");
+        Readiness.Report report = readiness.current();
+        exchanges.sendJson(exchange, report.ready() ? 200 : 503, report);
+      }
+      default -> routeThread(exchange, method, path);
+    }
+  }
+
+  /** {@code /api/threads/{id}/(messages|agent-runs|events)}. */
+  private void routeThread(HttpExchange exchange, String method, String path) throws IOException {
+    String[] parts = path.split("/", -1);
+    if (parts.length != 5 || !parts[1].equals("api") || !parts[2].equals("threads")) {
+      throw ApiException.notFound(path);
+    }
+    switch (parts[4]) {
+      case "messages" -> {
+        allow(method, path, "POST");
+        postMessage(exchange, thread(parts[3]));
+      }
+      case "agent-runs" -> {
+        allow(method, path, "POST");
+        postAgentRun(exchange, thread(parts[3]));
+      }
+      case "events" -> {
+        allow(method, path, "GET");
+        ThreadId thread = thread(parts[3]);
+        EventStream events =
+            transport
+                .eventStream()
+                .orElseThrow(
+                    () ->
+                        new ApiException(
+                            404,
+                            "not_found",
+                            "no event stream with this transport; connect to "
+                                + transport.clientEndpoint().url()));
+        events.serve(exchange, thread, since(Exchanges.query(exchange).get("since")));
+      }
+      default -> throw ApiException.notFound(path);
+    }
+  }
+
+  private void postMessage(HttpExchange exchange, ThreadId thread) throws IOException {
+    Map<String, String> query = Exchanges.query(exchange);
+    boolean transientSend = flag(query.get("transient"), "transient");
+    JsonNode payload = jsonBody(exchange);
+    Message.Builder message = Message.builder(json.writeValueAsString(payload));
+    JsonNode type = payload.get("type");
+    if (type != null && type.isTextual() && !type.asText().isEmpty()) {
+      message.metadata("type", type.asText());
+    }
+    String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+    if (key != null) {
+      if (key.isEmpty() || key.length() > 256) {
+        throw ApiException.badRequest(
+            "invalid_idempotency_key", "Idempotency-Key must be 1-256 characters");
+      }
+      message.idempotencyKey(key);
+    }
+    SendOptions options = transientSend ? SendOptions.transientSend() : SendOptions.defaults();
+    SendOutcome outcome = messaging.sendAndWait(thread, message.build(), options);
+    exchanges.sendJson(exchange, httpStatus(outcome), OutcomeJson.of(thread, outcome));
+  }
+
+  private void postAgentRun(HttpExchange exchange, ThreadId thread) throws IOException {
+    byte[] raw = exchanges.body(exchange);
+    String prompt = "What is Threadwire?";
+    if (raw.length > 0) {
+      JsonNode body = parse(raw);
+      JsonNode p = body.get("prompt");
+      if (p != null && !p.isTextual()) {
+        throw ApiException.badRequest("invalid_prompt", "\"prompt\" must be a string");
+      }
+      if (p != null) {
+        prompt = p.asText();
+      }
+    }
+    CompletableFuture<SendOutcome> first = new CompletableFuture<>();
+    String runId = agentRuns.start(thread, prompt, first::complete);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("runId", runId);
+    body.put("thread", thread.value());
+    body.put("events", AgentRuns.EVENTS);
+    body.put("stepDelayMillis", agentRuns.stepDelay().toMillis());
+    body.put("firstEvent", OutcomeJson.of(thread, first.join()));
+    exchanges.sendJson(exchange, 202, body);
+  }
+
+  private JsonNode jsonBody(HttpExchange exchange) throws IOException {
+    byte[] raw = exchanges.body(exchange);
+    if (raw.length == 0) {
+      throw ApiException.badRequest("empty_body", "the request body must be a JSON payload");
+    }
+    return parse(raw);
+  }
+
+  private JsonNode parse(byte[] raw) {
+    try {
+      return json.readTree(raw);
+    } catch (JsonProcessingException e) {
+      throw ApiException.badRequest(
+          "malformed_json", "the request body is not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw ApiException.badRequest("malformed_json", "the request body could not be read: " + e);
+    }
+  }
+
+  private static ThreadId thread(String rawSegment) {
+    String value = Exchanges.decode(rawSegment.replace("+", "%2B"));
+    if (!ThreadId.isValid(value)) {
+      throw ApiException.badRequest(
+          "invalid_thread_id",
+          "invalid thread id \"" + value + "\": a thread id must be " + ThreadId.RULE);
+    }
+    return ThreadId.of(value);
+  }
+
+  private static Since since(String value) {
+    if (value == null || value.isEmpty()) {
+      return Since.none();
+    }
+    try {
+      long offset = Long.parseLong(value);
+      if (offset >= 0) {
+        return Since.offset(offset);
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the error below
+    }
+    throw ApiException.badRequest(
+        "invalid_since", "since must be a non-negative offset, got \"" + value + "\"");
+  }
+
+  private static boolean flag(String value, String name) {
+    if (value == null || value.equals("false")) {
+      return false;
+    }
+    if (value.isEmpty() || value.equals("true")) {
+      return true;
+    }
+    throw ApiException.badRequest(
+        "invalid_" + name, name + " must be true or false, got \"" + value + "\"");
+  }
+
+  private static void allow(String method, String path, String allowed) {
+    if (!method.equals(allowed)) {
+      throw ApiException.methodNotAllowed(method, path, allowed);
+    }
+  }
+
+  /** Accepted outcomes are 200; an error is the server's problem (503), or 422 for bad input. */
+  private static int httpStatus(SendOutcome outcome) {
+    if (outcome.isAccepted()) {
+      return 200;
+    }
+    return outcome.errorKind().orElse(SendOutcome.ErrorKind.INTERNAL)
+            == SendOutcome.ErrorKind.INVALID_MESSAGE
+        ? 422
+        : 503;
+  }
+}

@@ -1,0 +1,16 @@
+package io.threadwire.examples;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import jakarta.inject.Singleton;
+
+/** Binds the {@link LiveTransport} to the in-memory hub with its server-sent event stream. */
+final class InMemoryTransportModule extends AbstractModule {
+
+  @Provides
+  @Singleton
+  LiveTransport transport(ObjectMapper json, ExampleSettings settings) {
+    return new InMemoryLiveTransport(json, settings);
+  }
+}

@@ -1,0 +1,51 @@
+package io.threadwire.examples;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs the example: loads {@code application.conf} (overridable with {@code -D} system properties
+ * and the environment variables it names), starts the app, prints its URLs and runs until Ctrl-C.
+ */
+public final class Main {
+
+  private Main() {}
+
+  /** Starts the example application and blocks until the JVM is asked to stop. */
+  public static void main(String[] args) throws InterruptedException {
+    Config config = ConfigFactory.load();
+    ExampleApp app;
+    try {
+      app = ExampleApp.start(config);
+    } catch (ConfigException e) {
+      System.err.println("invalid configuration: " + e.getMessage());
+      System.exit(2);
+      return;
+    } catch (StartupFailedException e) {
+      System.err.println(e.getMessage());
+      System.exit(1);
+      return;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  app.close();
+                  stopped.countDown();
+                },
+                "threadwire-examples-shutdown"));
+    String base = app.pageUri().toString();
+    System.out.println();
+    System.out.println("Threadwire example is running. Ctrl-C stops it.");
+    System.out.println("  demo page     " + base);
+    System.out.println("  send          POST " + base + "api/threads/{thread}/messages");
+    System.out.println("  agent run     POST " + base + "api/threads/{thread}/agent-runs");
+    System.out.println("  live clients  " + app.liveEndpoint());
+    System.out.println("  health        " + base + "health/ready  " + base + "health/live");
+    System.out.println();
+    stopped.await();
+  }
+}

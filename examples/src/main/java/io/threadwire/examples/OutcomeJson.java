@@ -1,0 +1,42 @@
+package io.threadwire.examples;
+
+import io.threadwire.SendOutcome;
+import io.threadwire.ThreadId;
+
+/**
+ * A {@link SendOutcome} as the API answers it.
+ *
+ * @param thread the thread sent to
+ * @param status {@code DELIVERED}, {@code QUEUED}, {@code NO_RECIPIENTS} or {@code ERROR}
+ * @param accepted true unless the status is {@code ERROR}
+ * @param deliveredCount connections written to
+ * @param failedCount connections whose write failed or timed out
+ * @param offset the history offset, null if the message was not stored
+ * @param duplicate true if this answers a retry with an idempotency key already seen
+ * @param errorKind why it failed, null unless the status is {@code ERROR}
+ * @param reason the outcome in words
+ */
+record OutcomeJson(
+    String thread,
+    String status,
+    boolean accepted,
+    int deliveredCount,
+    int failedCount,
+    Long offset,
+    boolean duplicate,
+    String errorKind,
+    String reason) {
+
+  static OutcomeJson of(ThreadId thread, SendOutcome o) {
+    return new OutcomeJson(
+        thread.value(),
+        o.status().name(),
+        o.isAccepted(),
+        o.deliveredCount(),
+        o.failedCount(),
+        o.offset().isPresent() ? o.offset().getAsLong() : null,
+        o.isDuplicate(),
+        o.errorKind().map(Enum::name).orElse(null),
+        o.reason());
+  }
+}
