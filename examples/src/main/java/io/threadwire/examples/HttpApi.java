@@ -131,11 +131,24 @@ final class HttpApi implements AutoCloseable {
     }
   }
 
-  /** {@code /api/threads/{id}/(messages|agent-runs|events)}. */
+  /** {@code /api/threads/{id}} and {@code /api/threads/{id}/(messages|agent-runs|events)}. */
   private void routeThread(HttpExchange exchange, String method, String path) throws IOException {
     String[] parts = path.split("/", -1);
-    if (parts.length != 5 || !parts[1].equals("api") || !parts[2].equals("threads")) {
+    if (parts.length < 4
+        || parts.length > 5
+        || !parts[1].equals("api")
+        || !parts[2].equals("threads")) {
       throw ApiException.notFound(path);
+    }
+    if (parts.length == 4) {
+      allow(method, path, "GET");
+      ThreadId thread = thread(parts[3]);
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("thread", thread.value());
+      body.put("connections", messaging.connectionCount(thread));
+      body.put("users", messaging.userCount(thread));
+      exchanges.sendJson(exchange, 200, body);
+      return;
     }
     switch (parts[4]) {
       case "messages" -> {

@@ -62,7 +62,14 @@ final class MessagingReadiness implements Readiness {
                 : outcome.reason();
         return check("READY", start, "probe " + outcome.status() + ": " + detail);
       }
-      return check("FAILED", start, "probe " + outcome.status() + ": " + outcome.reason());
+      return check(
+          "FAILED",
+          start,
+          "probe ERROR "
+              + outcome.errorKind().map(Enum::name).orElse("")
+              + ": "
+              + outcome.reason()
+              + outcome.cause().map(c -> " (cause: " + c + ")").orElse(""));
     } catch (TimeoutException e) {
       return check("NOT_READY", start, "no answer within " + settings.readinessTimeout());
     } catch (InterruptedException e) {

@@ -1,0 +1,88 @@
+package io.threadwire.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Settings are read from application.conf and every key can be overridden")
+class ExampleSettingsTest {
+
+  @Test
+  @DisplayName("the shipped defaults: loopback, port 8080, 64 KiB bodies")
+  void defaults() {
+    ExampleSettings s = ExampleSettings.from(ConfigFactory.load("application"));
+    assertThat(s.httpHost()).isEqualTo("127.0.0.1");
+    assertThat(s.httpPort()).isEqualTo(8080);
+    assertThat(s.maxBodyBytes()).isEqualTo(64 * 1024);
+    assertThat(s.probeThread().value()).isEqualTo("threadwire.readiness-probe");
+  }
+
+  @Test
+  @DisplayName("an override takes precedence over application.conf")
+  void override() {
+    ExampleSettings s =
+        ExampleSettings.from(
+            TestApps.config(
+                Map.of(
+                    "threadwire.examples.http.port",
+                    9091,
+                    "threadwire.examples.agent-run.step-delay",
+                    "2s")));
+    assertThat(s.httpPort()).isEqualTo(9091);
+    assertThat(s.agentStepDelay()).isEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
+  @DisplayName("an out-of-range port fails naming the key")
+  void badPort() {
+    assertThatThrownBy(
+            () ->
+                ExampleSettings.from(
+                    TestApps.config(Map.of("threadwire.examples.http.port", 70000))))
+        .isInstanceOf(ConfigException.BadValue.class)
+        .hasMessageContaining("threadwire.examples.http.port");
+  }
+
+  @Test
+  @DisplayName("an unknown transport fails naming the key and the choices")
+  void badTransport() {
+    assertThatThrownBy(
+            () ->
+                ExampleSettings.from(
+                    TestApps.config(Map.of("threadwire.examples.transport", "carrier-pigeon"))))
+        .isInstanceOf(ConfigException.BadValue.class)
+        .hasMessageContaining("threadwire.examples.transport")
+        .hasMessageContaining("tyrus or inmemory");
+  }
+
+  @Test
+  @DisplayName("an invalid probe thread fails naming the key and the thread id rule")
+  void badProbeThread() {
+    assertThatThrownBy(
+            () ->
+                ExampleSettings.from(
+                    TestApps.config(
+                        Map.of("threadwire.examples.readiness.probe-thread", "has space"))))
+        .isInstanceOf(ConfigException.BadValue.class)
+        .hasMessageContaining("threadwire.examples.readiness.probe-thread")
+        .hasMessageContaining(io.threadwire.ThreadId.RULE);
+  }
+
+  @Test
+  @DisplayName("the app refuses to start on invalid configuration, naming the key")
+  void appRefusesBadConfig() {
+    assertThatThrownBy(
+            () ->
+                TestApps.start(
+                    Map.of("threadwire.examples.http.port", -1),
+                    com.google.inject.util.Modules.EMPTY_MODULE))
+        .isInstanceOf(ConfigException.BadValue.class)
+        .hasMessageContaining("threadwire.examples.http.port");
+  }
+}
