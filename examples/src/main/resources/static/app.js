@@ -52,7 +52,7 @@ function onFrame(frame) {
       const text = document.createElement('span');
       text.className = 'text';
       text.textContent = summary(payload);
-      li.append(off, t, text);
+      li.append(off, ' ', t, ' ', text);
       $('messages').append(li);
       if (frame.offset > 0) setLastOffset(frame.offset);
       break;

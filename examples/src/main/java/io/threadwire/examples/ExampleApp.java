@@ -1,12 +1,10 @@
 package io.threadwire.examples;
 
-import com.google.inject.CreationException;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Key;
 import com.google.inject.Module;
 import com.google.inject.name.Names;
-import com.google.inject.spi.Message;
 import com.google.inject.util.Modules;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
@@ -78,16 +76,7 @@ public final class ExampleApp implements AutoCloseable {
   }
 
   private static Injector injector(Config config, Module overrides) {
-    try {
-      return Guice.createInjector(Modules.override(new ExampleModule(config)).with(overrides));
-    } catch (CreationException e) {
-      for (Message m : e.getErrorMessages()) {
-        if (m.getCause() instanceof ConfigException ce) {
-          throw ce;
-        }
-      }
-      throw e;
-    }
+    return Guice.createInjector(Modules.override(new ExampleModule(config)).with(overrides));
   }
 
   /** Returns the demo page's URL. */

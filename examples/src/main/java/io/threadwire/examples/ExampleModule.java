@@ -29,17 +29,25 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ExampleModule extends AbstractModule {
 
   private final Config config;
+  private final ExampleSettings settings;
+  private final Module transport;
 
+  /**
+   * Reads and validates the settings now, so bad configuration fails before any object is built.
+   *
+   * @throws ConfigException naming the key of a missing or invalid setting
+   */
   ExampleModule(Config config) {
     this.config = config;
+    this.settings = ExampleSettings.from(config);
+    this.transport = transportModule(settings);
   }
 
   @Override
   protected void configure() {
-    ExampleSettings settings = ExampleSettings.from(config);
     bind(Config.class).toInstance(config);
     bind(ExampleSettings.class).toInstance(settings);
-    install(transportModule(settings));
+    install(transport);
   }
 
   /** The only place that knows which transports exist. */
