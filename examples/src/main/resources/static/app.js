@@ -21,7 +21,10 @@ function setLastOffset(offset) {
 
 function summary(payload) {
   if (payload === null || typeof payload !== 'object') return String(payload);
-  return payload.text || payload.prompt || payload.answer || payload.result || JSON.stringify(payload);
+  if (payload.tool) {
+    return payload.result ? `${payload.tool} -> ${payload.result}` : `${payload.tool}(${payload.input})`;
+  }
+  return payload.text || payload.prompt || payload.answer || JSON.stringify(payload);
 }
 
 function onFrame(frame) {

@@ -1,0 +1,89 @@
+package io.threadwire.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Runs {@link Main} as a person does, in its own JVM, configured through the environment. */
+@DisplayName("Main, run in its own JVM")
+class MainProcessTest {
+
+  @Test
+  @DisplayName("prints the URLs, serves them, and stops cleanly on SIGTERM (as on Ctrl-C)")
+  void runsAndStops() throws Exception {
+    Path err = Files.createTempFile("threadwire-main-", ".err");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName())
+            .redirectError(err.toFile());
+    // The environment variables application.conf names: a free port, the in-memory transport.
+    pb.environment().put("THREADWIRE_HTTP_PORT", "0");
+    pb.environment().put("THREADWIRE_TRANSPORT", "inmemory");
+    Process process = pb.start();
+    List<String> out = new CopyOnWriteArrayList<>();
+    Thread reader = new Thread(() -> readLines(process, out), "main-stdout");
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> out.stream().anyMatch(l -> l.contains("health")) || !process.isAlive());
+      String page = urlAfter(out, "demo page");
+      assertThat(page).startsWith("http://127.0.0.1:").endsWith("/");
+      assertThat(out).anyMatch(l -> l.contains("POST " + page + "api/threads/{thread}/messages"));
+      assertThat(out).anyMatch(l -> l.contains("live clients"));
+
+      HttpResponse<String> ready =
+          TestApps.CLIENT.send(
+              HttpRequest.newBuilder(URI.create(page + "health/ready")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(ready.statusCode()).isEqualTo(200);
+
+      process.destroy();
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();
+      assertThat(Files.readString(err)).contains("INFO ExampleApp - stopped");
+    } finally {
+      process.destroyForcibly();
+      Files.deleteIfExists(err);
+    }
+  }
+
+  private static String urlAfter(List<String> lines, String label) {
+    return lines.stream()
+        .filter(l -> l.trim().startsWith(label))
+        .map(l -> l.trim().substring(label.length()).trim())
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no '" + label + "' line in " + lines));
+  }
+
+  private static void readLines(Process process, List<String> out) {
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        out.add(line);
+      }
+    } catch (IOException e) {
+      // the process ended
+    }
+  }
+}
