@@ -3,7 +3,7 @@
 // The demo page: one subscription at a time, over a WebSocket (tyrus transport) or a
 // server-sent event stream (inmemory transport). Both deliver the same JSON frames:
 // {type:"joined", thread, epoch, offset, recovered, replayed, missed} and
-// {type:"message", thread, offset, id, payload}.
+// {type:"message", thread, offset, id, payload | text, metadata}.
 
 const $ = (id) => document.getElementById(id);
 const state = { endpoint: null, thread: null, lastOffset: null, conn: null, joined: false };
@@ -39,7 +39,8 @@ function onFrame(frame) {
       break;
     case 'message': {
       if (frame.offset > 0 && state.lastOffset !== null && frame.offset <= state.lastOffset) return;
-      const payload = frame.payload;
+      // A JSON object or array payload arrives as `payload`, anything else as the string `text`.
+      const payload = frame.payload !== undefined ? frame.payload : frame.text;
       const type = (payload && payload.type) || (frame.metadata && frame.metadata.type) || 'message';
       const li = document.createElement('li');
       li.className = 'message';

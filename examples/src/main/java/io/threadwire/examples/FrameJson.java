@@ -31,7 +31,12 @@ final class FrameJson implements FrameEncoder {
     frame.put("epoch", epoch);
     frame.put("offset", offset);
     frame.put("id", message.id());
-    frame.set("payload", payload(message.payload()));
+    JsonNode payload = container(message.payload());
+    if (payload != null) {
+      frame.set("payload", payload);
+    } else {
+      frame.put("text", message.payload());
+    }
     if (!message.metadata().isEmpty()) {
       ObjectNode meta = frame.putObject("metadata");
       for (Map.Entry<String, String> e : message.metadata().entrySet()) {
@@ -63,13 +68,17 @@ final class FrameJson implements FrameEncoder {
     return write(frame);
   }
 
-  /** A JSON payload is embedded as JSON; anything else travels as a string. */
-  private JsonNode payload(String text) {
+  /**
+   * Returns the payload as JSON if it is a JSON object or array, else null: as in the Tyrus wire
+   * protocol, such a payload is embedded as {@code payload} and anything else travels as the string
+   * {@code text}.
+   */
+  private JsonNode container(String text) {
     try {
       JsonNode node = json.readTree(text);
-      return node == null || node.isMissingNode() ? json.getNodeFactory().textNode(text) : node;
+      return node != null && node.isContainerNode() ? node : null;
     } catch (JsonProcessingException e) {
-      return json.getNodeFactory().textNode(text);
+      return null;
     }
   }
 
