@@ -30,6 +30,7 @@ class MainProcessTest {
     ProcessBuilder pb =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
                 "-cp",
                 System.getProperty("java.class.path"),
                 Main.class.getName())
