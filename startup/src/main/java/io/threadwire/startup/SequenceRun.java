@@ -126,8 +126,10 @@ final class SequenceRun {
     }
     boolean cutByDeadline = remaining.compareTo(p.timeout()) < 0;
     Duration limit = cutByDeadline ? remaining : p.timeout();
+    // Continue on a worker of ours, never on whatever thread completed the check's stage (a
+    // transport's or a hub's thread): the rest of the run, logging and callers' callbacks included.
     invoke(p, limit, cutByDeadline)
-        .thenAccept(r -> answered(index, checkStart, attempt, r))
+        .thenAcceptAsync(r -> answered(index, checkStart, attempt, r), workers)
         .exceptionally(
             e -> {
               result.completeExceptionally(e);
