@@ -36,7 +36,6 @@ final class StartupConfigReader {
     }
     // Read by full path, so that Typesafe Config's own errors (wrong type, null) name the full key.
     Config c = merged;
-    rejectUnknownKeys(merged.getConfig(ROOT));
 
     Duration deadline = positive(c, ROOT + ".deadline");
     Duration checkTimeout = positive(c, ROOT + ".check-timeout");
@@ -61,6 +60,8 @@ final class StartupConfigReader {
           ROOT + ".probe.thread",
           "must be a thread id of " + ThreadId.RULE + ", got \"" + thread + "\"");
     }
+    // Last, so that a known key of the wrong type is reported as such, not as unknown.
+    rejectUnknownKeys(c.getConfig(ROOT));
     return new StartupSettings(
         deadline, checkTimeout, initial, max, multiplier, probeEnabled, ThreadId.of(thread));
   }
@@ -84,7 +85,8 @@ final class StartupConfigReader {
   private static Duration positive(Config c, String key) {
     Duration d = c.getDuration(key);
     if (d.isNegative() || d.isZero()) {
-      throw bad(c, key, "must be a positive duration such as 500ms or 10s, got " + d);
+      throw bad(
+          c, key, "must be a positive duration such as 500ms or 10s, got " + d.toMillis() + "ms");
     }
     return d;
   }
