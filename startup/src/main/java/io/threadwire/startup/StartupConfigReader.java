@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValue;
 import io.threadwire.ThreadId;
 import java.time.Duration;
@@ -29,10 +30,13 @@ final class StartupConfigReader {
   private StartupConfigReader() {}
 
   static StartupSettings read(Config config) {
-    Config reference = ConfigFactory.defaultReference(StartupConfigReader.class.getClassLoader());
+    // Not ConfigFactory.defaultReference(): it lets system properties override reference.conf, and
+    // this library reads no system property nor environment variable behind the host's back.
+    Config reference =
+        ConfigFactory.parseResources(StartupConfigReader.class.getClassLoader(), "reference.conf");
     Config merged = config.withFallback(reference);
     if (!merged.isResolved()) {
-      merged = merged.resolve();
+      merged = merged.resolve(ConfigResolveOptions.noSystem());
     }
     // Read by full path, so that Typesafe Config's own errors (wrong type, null) name the full key.
     Config c = merged;

@@ -79,6 +79,10 @@ public record StartupSettings(
    * Reads the settings under {@code threadwire.startup} of {@code config}; keys it lacks take the
    * defaults of this module's {@code reference.conf}.
    *
+   * <p>Only {@code config} and {@code reference.conf} are read, never system properties or
+   * environment variables: pass {@code ConfigFactory.load()} to have Typesafe Config's usual
+   * overrides. An unresolved {@code config} is resolved without the environment.
+   *
    * @throws com.typesafe.config.ConfigException naming the key, if a value has the wrong type, is
    *     out of range, or a key under {@code threadwire.startup} is unknown
    */
