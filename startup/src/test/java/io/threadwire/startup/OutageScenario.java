@@ -1,7 +1,5 @@
 package io.threadwire.startup;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.threadwire.inmemory.InMemoryThreadMessaging;
 import java.util.List;
 
@@ -24,10 +22,6 @@ final class OutageScenario {
       """;
 
   private OutageScenario() {}
-
-  static Config productionConfig() {
-    return ConfigFactory.parseString(PRODUCTION_CONF);
-  }
 
   /** Starts messaging with zero connections and runs startup; throws if startup fails. */
   static ReadinessReport run(StartupSettings settings) {

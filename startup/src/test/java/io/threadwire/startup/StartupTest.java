@@ -3,6 +3,7 @@ package io.threadwire.startup;
 import static io.threadwire.startup.Failures.startupFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.typesafe.config.ConfigFactory;
 import io.threadwire.ThreadId;
 import io.threadwire.UserId;
 import io.threadwire.hub.HubSettings;
@@ -36,7 +37,8 @@ class StartupTest {
       "the original outage is fixed: production config, zero connections, no flag -> ready with"
           + " 'no connections yet'")
   void outageReproducedAndFixed() {
-    StartupSettings production = StartupSettings.fromConfig(OutageScenario.productionConfig());
+    StartupSettings production =
+        StartupSettings.fromConfig(ConfigFactory.parseString(OutageScenario.PRODUCTION_CONF));
     assertThat(production).isEqualTo(StartupSettings.defaults());
 
     ReadinessReport report = OutageScenario.run(production);
