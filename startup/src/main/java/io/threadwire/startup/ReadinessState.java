@@ -75,11 +75,22 @@ public final class ReadinessState {
     }
   }
 
-  /** Follows a startup run: the state is updated when it ends, and refreshes wait for it. */
-  void track(CompletableFuture<ReadinessReport> startupRun) {
+  /**
+   * Follows a startup run: the state is updated when it ends, and refreshes wait for it.
+   *
+   * @return a stage completing with the run's report once the state has been updated
+   */
+  CompletionStage<ReadinessReport> track(CompletableFuture<ReadinessReport> startupRun) {
     CompletableFuture<ReadinessReport> mine = new CompletableFuture<>();
     inFlight.set(mine);
     follow(startupRun, mine);
+    return mine.copy();
+  }
+
+  /** Records {@code report} as the latest, at once. */
+  void record(ReadinessReport report) {
+    snapshot =
+        new Snapshot(report.isReady() ? Status.READY : Status.NOT_READY, Optional.of(report));
   }
 
   private void follow(
@@ -87,9 +98,7 @@ public final class ReadinessState {
     run.whenComplete(
         (report, e) -> {
           if (report != null) {
-            snapshot =
-                new Snapshot(
-                    report.isReady() ? Status.READY : Status.NOT_READY, Optional.of(report));
+            record(report);
           }
           inFlight.compareAndSet(mine, null);
           if (e != null) {

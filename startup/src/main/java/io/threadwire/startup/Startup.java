@@ -72,7 +72,16 @@ public final class Startup {
    * @throws StartupFailedException if a check failed or was still not ready at the deadline
    */
   public ReadinessReport run() {
-    return sequence.run(readiness::track);
+    // Recorded here as well as by track(): the state must be current when run() returns, and a
+    // callback on the run's future may still be on its way on another thread.
+    try {
+      ReadinessReport report = sequence.run(readiness::track);
+      readiness.record(report);
+      return report;
+    } catch (StartupFailedException e) {
+      readiness.record(e.report());
+      throw e;
+    }
   }
 
   /**
@@ -80,9 +89,7 @@ public final class Startup {
    * and the readiness state follows.
    */
   public CompletionStage<ReadinessReport> runAsync() {
-    CompletionStage<ReadinessReport> run = sequence.runAsync();
-    readiness.track(run.toCompletableFuture());
-    return run;
+    return readiness.track(sequence.runAsync().toCompletableFuture());
   }
 
   /** Returns the readiness state a health endpoint reads. */
