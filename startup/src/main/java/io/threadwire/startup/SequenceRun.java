@@ -164,13 +164,22 @@ final class SequenceRun {
         Duration pause = backoff.pauseAfter(attempt);
         if (clock.instant().plus(pause).isBefore(deadline)) {
           timer.schedule(
-              () -> attempt(index, checkStart, attempt + 1, Optional.of(r)),
+              () -> guarded(() -> attempt(index, checkStart, attempt + 1, Optional.of(r))),
               pause.toNanos(),
               TimeUnit.NANOSECONDS);
         } else {
           giveUp(index, checkStart, attempt, r);
         }
       }
+    }
+  }
+
+  /** Runs a step on the timer; a bug in it ends the run instead of vanishing with the task. */
+  private void guarded(Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException | Error e) {
+      result.completeExceptionally(e);
     }
   }
 

@@ -330,6 +330,50 @@ class StartupSequenceTest {
     }
   }
 
+  @Test
+  @DisplayName("an interrupted run() fails at once, naming the running check, interrupt flag kept")
+  void interrupted() throws Exception {
+    CountDownLatch called = new CountDownLatch(1);
+    ScriptedCheck silent =
+        named("silent")
+            .thenDo(
+                () -> {
+                  called.countDown();
+                  return new CompletableFuture<>();
+                })
+            .build();
+    ScriptedCheck next = named("next").order(1).then(CheckResult.ready("ok")).build();
+    StartupSequence sequence =
+        StartupSequence.create(FAST.withDeadline(Duration.ofMinutes(10)), List.of(silent, next));
+    CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+    CompletableFuture<Boolean> flag = new CompletableFuture<>();
+    Thread runner =
+        new Thread(
+            () -> {
+              try {
+                sequence.run();
+                thrown.complete(null);
+              } catch (RuntimeException e) {
+                thrown.complete(e);
+              }
+              flag.complete(Thread.currentThread().isInterrupted());
+            });
+    runner.start();
+    assertThat(called.await(30, TimeUnit.SECONDS)).isTrue();
+
+    runner.interrupt();
+
+    // Generous bounds: this checks that run() ends long before its 10 minute deadline.
+    Throwable e = thrown.get(30, TimeUnit.SECONDS);
+    assertThat(flag.get(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(e).isInstanceOf(StartupFailedException.class);
+    StartupFailedException failure = (StartupFailedException) e;
+    assertThat(failure.firstFailure().name()).isEqualTo("silent");
+    assertThat(failure.firstFailure().reason()).contains("interrupted");
+    assertThat(failure.report().check("next").orElseThrow().status())
+        .isEqualTo(CheckReport.Status.SKIPPED);
+  }
+
   @Nested
   @DisplayName("checkOnce")
   class CheckOnce {
