@@ -8,6 +8,8 @@ import com.google.inject.name.Names;
 import com.google.inject.util.Modules;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import io.threadwire.startup.Startup;
+import io.threadwire.startup.StartupFailedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -22,10 +24,10 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 /**
  * The running example application: messaging started, readiness checked, HTTP serving.
  *
- * <p>{@link #start(Config)} starts the transport, gates on readiness (it refuses to start with the
- * readiness report if messaging is broken; zero connected clients is healthy) and only then opens
- * the HTTP server. {@link #close()} stops agent runs, the HTTP server and the transport, in that
- * order.
+ * <p>{@link #start(Config)} starts the transport, runs the startup module's sequence (it refuses to
+ * start with the startup report if messaging is broken; zero connected clients is healthy) and only
+ * then opens the HTTP server. {@link #close()} stops agent runs, the HTTP server and the transport,
+ * in that order.
  */
 public final class ExampleApp implements AutoCloseable {
 
@@ -46,7 +48,8 @@ public final class ExampleApp implements AutoCloseable {
    * Wires the application from {@code config} and starts it.
    *
    * @throws ConfigException if a setting is missing or invalid; the message names the key
-   * @throws StartupFailedException if messaging is not ready; the message is the readiness report
+   * @throws StartupFailedException if messaging (or another readiness check) is not ready; the
+   *     message is the startup report
    */
   public static ExampleApp start(Config config) {
     return start(config, Modules.EMPTY_MODULE);
@@ -62,9 +65,10 @@ public final class ExampleApp implements AutoCloseable {
     ExampleApp app = new ExampleApp(injector(config, overrides));
     try {
       app.transport.start();
-      Readiness.Report report = app.injector.getInstance(Readiness.class).awaitStartup();
+      // Gate serving on readiness: zero connected clients is ready, a broken transport is not.
+      app.injector.getInstance(Startup.class).run();
       app.http.start();
-      LOG.info("{}; serving {}", report.summary(), app.pageUri());
+      LOG.info("serving {}", app.pageUri());
       return app;
     } catch (IOException e) {
       app.close();

@@ -7,9 +7,14 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.google.inject.AbstractModule;
 import com.google.inject.Module;
 import com.google.inject.Provides;
+import com.google.inject.multibindings.Multibinder;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.threadwire.ThreadMessaging;
+import io.threadwire.startup.ReadinessCheck;
+import io.threadwire.startup.ReadinessState;
+import io.threadwire.startup.StartupSettings;
+import io.threadwire.startup.ThreadwireStartupModule;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.util.concurrent.ExecutorService;
@@ -23,23 +28,27 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The composition root: reads the settings from the configuration, picks the transport module
- * ({@code threadwire.examples.transport}) and wires the HTTP side, the agent-run simulator and
- * readiness on top of the {@link ThreadMessaging} port.
+ * ({@code threadwire.examples.transport}) and wires the HTTP side, the agent-run simulator and the
+ * startup module's readiness (its messaging probe plus this application's own check) on top of the
+ * {@link ThreadMessaging} port.
  */
 final class ExampleModule extends AbstractModule {
 
   private final Config config;
   private final ExampleSettings settings;
+  private final StartupSettings startup;
   private final Module transport;
 
   /**
    * Reads and validates the settings now, so bad configuration fails before any object is built.
    *
-   * @throws ConfigException naming the key of a missing or invalid setting
+   * @throws ConfigException naming the key of a missing or invalid setting, under {@code
+   *     threadwire.examples} or {@code threadwire.startup}
    */
   ExampleModule(Config config) {
     this.config = config;
     this.settings = ExampleSettings.from(config);
+    this.startup = StartupSettings.fromConfig(config);
     this.transport = transportModule(settings);
   }
 
@@ -48,6 +57,11 @@ final class ExampleModule extends AbstractModule {
     bind(Config.class).toInstance(config);
     bind(ExampleSettings.class).toInstance(settings);
     install(transport);
+    // Readiness: the startup module's messaging probe, plus this application's own checks.
+    install(ThreadwireStartupModule.create(startup));
+    Multibinder.newSetBinder(binder(), ReadinessCheck.class)
+        .addBinding()
+        .to(AgentRunsReadinessCheck.class);
   }
 
   /** The only place that knows which transports exist. */
@@ -79,12 +93,6 @@ final class ExampleModule extends AbstractModule {
 
   @Provides
   @Singleton
-  Readiness readiness(ThreadMessaging messaging, ExampleSettings settings) {
-    return new MessagingReadiness(messaging, settings);
-  }
-
-  @Provides
-  @Singleton
   @Named("agent-runs")
   ScheduledExecutorService agentScheduler() {
     return Executors.newSingleThreadScheduledExecutor(daemon("threadwire-agent-runs"));
@@ -97,6 +105,12 @@ final class ExampleModule extends AbstractModule {
     // Event streams hold a thread each, so the pool grows on demand, up to a bound.
     return new ThreadPoolExecutor(
         0, 200, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), daemon("threadwire-http"));
+  }
+
+  @Provides
+  @Singleton
+  AgentRunsReadinessCheck agentRunsCheck(@Named("agent-runs") ScheduledExecutorService scheduler) {
+    return new AgentRunsReadinessCheck(scheduler);
   }
 
   @Provides
@@ -115,7 +129,7 @@ final class ExampleModule extends AbstractModule {
       ExampleSettings settings,
       LiveTransport transport,
       AgentRuns agentRuns,
-      Readiness readiness,
+      ReadinessState readiness,
       ObjectMapper json,
       @Named("http") ExecutorService executor) {
     return new HttpApi(settings, transport, agentRuns, readiness, json, executor);

@@ -2,7 +2,6 @@ package io.threadwire.examples;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import io.threadwire.ThreadId;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -15,8 +14,8 @@ import java.util.Locale;
  * @param httpPort the HTTP port; 0 picks a free one
  * @param maxBodyBytes the largest request body accepted; larger ones get 413
  * @param agentStepDelay the pause between two events of a simulated agent run
- * @param probeThread the reserved thread the readiness probe is sent to (transient)
- * @param readinessTimeout how long one readiness probe may take
+ * @param readyWait how long {@code GET /health/ready} waits for a fresh check before answering with
+ *     the last known state
  * @param eventQueueSize the per-connection outbound bound of the in-memory event stream
  */
 record ExampleSettings(
@@ -25,8 +24,7 @@ record ExampleSettings(
     int httpPort,
     int maxBodyBytes,
     Duration agentStepDelay,
-    ThreadId probeThread,
-    Duration readinessTimeout,
+    Duration readyWait,
     int eventQueueSize) {
 
   /** The path of this application's settings in the configuration. */
@@ -49,8 +47,7 @@ record ExampleSettings(
         port(c),
         positiveInt(c, "http.max-body-size", c.getBytes("http.max-body-size")),
         positive(c, "agent-run.step-delay"),
-        threadId(c, "readiness.probe-thread"),
-        positive(c, "readiness.timeout"),
+        positive(c, "health.ready-wait"),
         positiveInt(c, "inmemory.event-queue-size", c.getInt("inmemory.event-queue-size")));
   }
 
@@ -95,14 +92,5 @@ record ExampleSettings(
       throw new ConfigException.BadValue(c.origin(), PATH + "." + key, "must be positive");
     }
     return d;
-  }
-
-  private static ThreadId threadId(Config c, String key) {
-    String value = c.getString(key);
-    if (!ThreadId.isValid(value)) {
-      throw new ConfigException.BadValue(
-          c.origin(), PATH + "." + key, "must be a thread id: " + ThreadId.RULE);
-    }
-    return ThreadId.of(value);
   }
 }

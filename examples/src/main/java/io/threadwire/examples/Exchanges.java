@@ -13,6 +13,9 @@ import java.util.Map;
 /** Reading requests and writing responses on a JDK {@link HttpExchange}. */
 final class Exchanges {
 
+  /** How much of a refused body is read and dropped before the 413 is sent. */
+  private static final long DISCARD_LIMIT = 4L * 1024 * 1024;
+
   private final ObjectMapper json;
   private final int maxBodyBytes;
 
@@ -21,24 +24,48 @@ final class Exchanges {
     this.maxBodyBytes = maxBodyBytes;
   }
 
-  /** Reads the whole body; 413 if it is larger than the configured bound. */
+  /**
+   * Reads the whole body; 413 if it is larger than the configured bound. A refused body is read and
+   * dropped up to a limit first: closing a connection with unread request bytes makes TCP reset it,
+   * and the client would lose the 413.
+   */
   byte[] body(HttpExchange exchange) throws IOException {
-    String length = exchange.getRequestHeaders().getFirst("Content-Length");
-    if (length != null) {
-      try {
-        if (Long.parseLong(length.trim()) > maxBodyBytes) {
-          throw tooLarge();
-        }
-      } catch (NumberFormatException e) {
-        throw ApiException.badRequest("bad_content_length", "Content-Length is not a number");
-      }
-    }
+    long declared = declaredLength(exchange);
     try (InputStream in = exchange.getRequestBody()) {
+      if (declared > maxBodyBytes) {
+        discard(exchange, in);
+        throw tooLarge();
+      }
       byte[] body = in.readNBytes(maxBodyBytes + 1);
       if (body.length > maxBodyBytes) {
+        discard(exchange, in);
         throw tooLarge();
       }
       return body;
+    }
+  }
+
+  private static long declaredLength(HttpExchange exchange) {
+    String length = exchange.getRequestHeaders().getFirst("Content-Length");
+    if (length == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(length.trim());
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("bad_content_length", "Content-Length is not a number");
+    }
+  }
+
+  private static void discard(HttpExchange exchange, InputStream in) throws IOException {
+    long skipped = 0;
+    byte[] buffer = new byte[8192];
+    int n;
+    while (skipped < DISCARD_LIMIT && (n = in.read(buffer)) >= 0) {
+      skipped += n;
+    }
+    if (skipped >= DISCARD_LIMIT) {
+      exchange.getResponseHeaders().set("Connection", "close");
     }
   }
 

@@ -11,12 +11,17 @@ import io.threadwire.SendOutcome;
 import io.threadwire.ThreadId;
 import io.threadwire.ThreadMessaging;
 import io.threadwire.spi.Since;
+import io.threadwire.startup.ReadinessState;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +38,7 @@ final class HttpApi implements AutoCloseable {
   private final LiveTransport transport;
   private final ThreadMessaging messaging;
   private final AgentRuns agentRuns;
-  private final Readiness readiness;
+  private final ReadinessState readiness;
   private final ObjectMapper json;
   private final Exchanges exchanges;
   private final StaticFiles files = new StaticFiles();
@@ -44,7 +49,7 @@ final class HttpApi implements AutoCloseable {
       ExampleSettings settings,
       LiveTransport transport,
       AgentRuns agentRuns,
-      Readiness readiness,
+      ReadinessState readiness,
       ObjectMapper json,
       ExecutorService executor) {
     this.settings = settings;
@@ -124,8 +129,12 @@ final class HttpApi implements AutoCloseable {
       }
       case "/health/ready" -> {
         allow(method, path, "GET");
-        Readiness.Report report = readiness.current();
-        exchanges.sendJson(exchange, report.ready() ? 200 : 503, report);
+        refreshReadiness();
+        Exchanges.send(
+            exchange,
+            readiness.isReady() ? 200 : 503,
+            "application/json; charset=utf-8",
+            readiness.toJson().getBytes(StandardCharsets.UTF_8));
       }
       default -> routeThread(exchange, method, path);
     }
@@ -175,6 +184,23 @@ final class HttpApi implements AutoCloseable {
         events.serve(exchange, thread, since(Exchanges.query(exchange).get("since")));
       }
       default -> throw ApiException.notFound(path);
+    }
+  }
+
+  /**
+   * Re-runs the checks once, waiting a bounded time; a slow check leaves the last known state in
+   * place (and the refresh goes on in the background, coalesced with the next request's).
+   */
+  private void refreshReadiness() {
+    try {
+      readiness
+          .refresh()
+          .toCompletableFuture()
+          .get(settings.readyWait().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      LOG.debug("readiness refresh did not finish: {}", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -3,6 +3,7 @@ package io.threadwire.examples;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import io.threadwire.startup.StartupFailedException;
 import java.util.concurrent.CountDownLatch;
 
 /**

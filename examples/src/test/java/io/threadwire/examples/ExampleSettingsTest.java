@@ -20,7 +20,6 @@ class ExampleSettingsTest {
     assertThat(s.httpHost()).isEqualTo("127.0.0.1");
     assertThat(s.httpPort()).isEqualTo(8080);
     assertThat(s.maxBodyBytes()).isEqualTo(64 * 1024);
-    assertThat(s.probeThread().value()).isEqualTo("threadwire.readiness-probe");
   }
 
   @Test
@@ -62,16 +61,15 @@ class ExampleSettingsTest {
   }
 
   @Test
-  @DisplayName("an invalid probe thread fails naming the key and the thread id rule")
-  void badProbeThread() {
+  @DisplayName("an invalid startup-module setting stops the app, naming the key")
+  void badStartupSetting() {
     assertThatThrownBy(
             () ->
-                ExampleSettings.from(
-                    TestApps.config(
-                        Map.of("threadwire.examples.readiness.probe-thread", "has space"))))
-        .isInstanceOf(ConfigException.BadValue.class)
-        .hasMessageContaining("threadwire.examples.readiness.probe-thread")
-        .hasMessageContaining(io.threadwire.ThreadId.RULE);
+                TestApps.start(
+                    Map.of("threadwire.startup.deadline", "-1s"),
+                    com.google.inject.util.Modules.EMPTY_MODULE))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("threadwire.startup.deadline");
   }
 
   @Test

@@ -166,10 +166,14 @@ class HttpApiEndToEndTest {
     void ready() {
       Response r = get(app, "/health/ready");
       assertThat(r.status()).isEqualTo(200);
-      assertThat(r.text("state")).isEqualTo("READY");
-      JsonNode check = r.json().path("checks").get(0);
-      assertThat(check.path("name").asText()).isEqualTo("messaging");
-      assertThat(check.path("status").asText()).isEqualTo("READY");
+      assertThat(r.text("status")).isEqualTo("READY");
+      JsonNode report = r.json().path("report");
+      assertThat(report.path("ready").asBoolean()).isTrue();
+      assertThat(report.path("checks").findValuesAsText("name"))
+          .containsExactly("messaging", "agent-runs");
+      assertThat(report.path("checks").findValuesAsText("status")).containsOnly("READY");
+      assertThat(report.path("checks").get(0).path("reason").asText())
+          .contains("no connections yet");
     }
 
     @Test

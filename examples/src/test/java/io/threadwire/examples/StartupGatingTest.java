@@ -8,6 +8,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Module;
 import com.google.inject.Provides;
 import io.threadwire.examples.TestApps.Response;
+import io.threadwire.startup.StartupFailedException;
 import jakarta.inject.Singleton;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -26,7 +27,8 @@ class StartupGatingTest {
     try (ExampleApp app = TestApps.start()) {
       Response ready = TestApps.get(app, "/health/ready");
       assertThat(ready.status()).isEqualTo(200);
-      assertThat(ready.text("summary")).contains("no connections yet");
+      assertThat(ready.json().path("report").path("summary").asText())
+          .contains("no connections yet");
     }
   }
 
@@ -36,7 +38,7 @@ class StartupGatingTest {
     AtomicReference<FaultyTransport> transport = new AtomicReference<>();
     assertThatThrownBy(() -> TestApps.start(Map.of(), faulty(true, transport)))
         .isInstanceOf(StartupFailedException.class)
-        .hasMessageContaining("messaging: FAILED")
+        .hasMessageContaining("check 'messaging' failed first (FAILED)")
         .hasMessageContaining("TRANSPORT_FAILURE")
         .hasMessageContaining("injected: the broker is unreachable");
     assertThat(transport.get().messaging().state())
@@ -72,8 +74,8 @@ class StartupGatingTest {
       transport.get().setFailing(true);
       Response notReady = TestApps.get(app, "/health/ready");
       assertThat(notReady.status()).isEqualTo(503);
-      assertThat(notReady.text("state")).isEqualTo("NOT_READY");
-      assertThat(notReady.json().path("checks").get(0).path("reason").asText())
+      assertThat(notReady.text("status")).isEqualTo("NOT_READY");
+      assertThat(notReady.json().path("report").path("checks").get(0).path("reason").asText())
           .contains("injected: the broker is unreachable");
       Response send = TestApps.post(app, "/api/threads/t/messages", "{}");
       assertThat(send.status()).isEqualTo(503);
