@@ -147,7 +147,7 @@ class StartupSequenceTest {
         "a check that never answers times out as NOT_READY and fails the run by the deadline")
     void silentCheckTimesOut() throws Exception {
       StartupSettings settings =
-          FAST.withDeadline(Duration.ofMillis(300)).withCheckTimeout(Duration.ofMillis(50));
+          FAST.withDeadline(Duration.ofSeconds(1)).withCheckTimeout(Duration.ofMillis(50));
       ScriptedCheck silent = named("silent").thenDo(CompletableFuture::new).build();
 
       ReadinessReport report =
@@ -182,7 +182,7 @@ class StartupSequenceTest {
               .build();
       try {
         ReadinessReport report =
-            StartupSequence.create(FAST.withDeadline(Duration.ofMillis(200)), List.of(blocking))
+            StartupSequence.create(FAST.withDeadline(Duration.ofSeconds(1)), List.of(blocking))
                 .runAsync()
                 .toCompletableFuture()
                 .get(30, TimeUnit.SECONDS);
