@@ -13,7 +13,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /** A real HTTP client following the in-memory transport's event stream of one thread. */
-final class SseClient implements AutoCloseable {
+final class SseClient implements LiveClient {
 
   private final List<JsonNode> frames = new CopyOnWriteArrayList<>();
   private final Stream<String> lines;
@@ -65,19 +65,9 @@ final class SseClient implements AutoCloseable {
     }
   }
 
-  /** Returns every frame received so far. */
-  List<JsonNode> frames() {
+  @Override
+  public List<JsonNode> frames() {
     return List.copyOf(frames);
-  }
-
-  /** Returns the frames of {@code type}. */
-  List<JsonNode> frames(String type) {
-    return frames.stream().filter(f -> f.path("type").asText().equals(type)).toList();
-  }
-
-  /** Returns the offsets of the message frames, in arrival order. */
-  List<Long> offsets() {
-    return frames("message").stream().map(f -> f.path("offset").asLong()).toList();
   }
 
   @Override
