@@ -29,7 +29,8 @@ import java.util.Objects;
  * @param maxQueuedBytes the most frame text waiting to be written to one connection, in characters
  *     (UTF-8 bytes for ASCII); beyond it the connection is closed with 1013 (default 8 MiB)
  * @param writeTimeout how long one write may stay unacknowledged before the connection is closed
- *     with 1013 as a slow consumer (default 10s)
+ *     with 1013 as a slow consumer (default 5s); keep it well below the hub's send timeout, so that
+ *     a stalled client is named as failed in outcomes rather than merely counted as timed out
  * @param idleTimeout how long a connection may stay silent (no frame, no pong) before it is closed
  *     with 1000 (default 60s)
  * @param pingInterval how long a connection may stay silent before the server pings it (default
@@ -167,7 +168,7 @@ public record TyrusSettings(
     private int maxFrameBytes = 64 * 1024;
     private int maxQueuedFrames = 1024;
     private long maxQueuedBytes = 8L * 1024 * 1024;
-    private Duration writeTimeout = Duration.ofSeconds(10);
+    private Duration writeTimeout = Duration.ofSeconds(5);
     private Duration idleTimeout = Duration.ofSeconds(60);
     private Duration pingInterval = Duration.ofSeconds(25);
     private RateLimit rateLimit = RateLimit.defaults();
