@@ -1,0 +1,312 @@
+package io.threadwire.tyrus;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Immutable settings of a {@link TyrusThreadMessaging}: where the server listens, who may connect
+ * and every limit it enforces on a connection. Build them with {@link #builder()}, or read them
+ * with {@link TyrusConfig#tyrusSettings(com.typesafe.config.Config)}; every default is listed in
+ * the module's {@code reference.conf} and on {@link #defaults()}.
+ *
+ * @param host the address to bind, honoured exactly (default {@code 127.0.0.1}); {@code 0.0.0.0}
+ *     binds every interface
+ * @param port the port to bind; 0 picks an ephemeral port, see {@link
+ *     TyrusThreadMessaging#boundPort()} (default 8080)
+ * @param path the WebSocket endpoint path (default {@code /threads})
+ * @param allowedOrigins the {@code Origin} header values accepted at the handshake; {@code "*"}
+ *     accepts any (default {@code ["*"]}). A handshake without an {@code Origin} header (a
+ *     non-browser client) is always accepted: the allow-list protects browsers from cross-site use
+ * @param tokenHeader the header carrying the access token, {@code Bearer } prefix optional (default
+ *     {@code Authorization})
+ * @param tokenQueryParameter the query parameter carrying the access token when the header is
+ *     absent (default {@code access_token})
+ * @param maxFrameBytes the largest frame a client may send, in bytes; a larger one closes the
+ *     connection with 1009 (default 64 KiB)
+ * @param maxQueuedFrames the most frames waiting to be written to one connection, the one in flight
+ *     included; one more and the connection is closed with 1013 (default 1024)
+ * @param maxQueuedBytes the most frame text waiting to be written to one connection, in characters
+ *     (UTF-8 bytes for ASCII); beyond it the connection is closed with 1013 (default 8 MiB)
+ * @param writeTimeout how long one write may stay unacknowledged before the connection is closed
+ *     with 1013 as a slow consumer (default 5s); keep it well below the hub's send timeout, so that
+ *     a stalled client is named as failed in outcomes rather than merely counted as timed out
+ * @param idleTimeout how long a connection may stay silent (no frame, no pong) before it is closed
+ *     with 1000 (default 60s)
+ * @param pingInterval how long a connection may stay silent before the server pings it (default
+ *     25s)
+ * @param rateLimit how many frames a client may send (default 20 per second, bursts of 40, closed
+ *     after 100 refused frames in a row)
+ * @param shutdownGrace how long a stop waits for close frames to reach clients (default 2s)
+ * @param ioThreads threads for write hand-offs, closes and the timer sweep (default 2)
+ */
+public record TyrusSettings(
+    String host,
+    int port,
+    String path,
+    List<String> allowedOrigins,
+    String tokenHeader,
+    String tokenQueryParameter,
+    int maxFrameBytes,
+    int maxQueuedFrames,
+    long maxQueuedBytes,
+    Duration writeTimeout,
+    Duration idleTimeout,
+    Duration pingInterval,
+    RateLimit rateLimit,
+    Duration shutdownGrace,
+    int ioThreads) {
+
+  private static final TyrusSettings DEFAULTS = new Builder().build();
+
+  /**
+   * Validates every setting.
+   *
+   * @throws IllegalArgumentException naming the first setting out of range
+   */
+  public TyrusSettings {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(rateLimit, "rateLimit");
+    allowedOrigins = List.copyOf(allowedOrigins);
+    Objects.requireNonNull(tokenHeader, "tokenHeader");
+    Objects.requireNonNull(tokenQueryParameter, "tokenQueryParameter");
+    if (host.isBlank()) {
+      throw new IllegalArgumentException("host must not be blank");
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0-65535, got " + port);
+    }
+    if (!path.startsWith("/")) {
+      throw new IllegalArgumentException("path must start with '/', got " + path);
+    }
+    atLeast(maxFrameBytes, 128, "maxFrameBytes");
+    atLeast(maxQueuedFrames, 1, "maxQueuedFrames");
+    atLeast(maxQueuedBytes, 1, "maxQueuedBytes");
+    atLeast(ioThreads, 1, "ioThreads");
+    positive(writeTimeout, "writeTimeout");
+    positive(idleTimeout, "idleTimeout");
+    positive(pingInterval, "pingInterval");
+    positive(shutdownGrace, "shutdownGrace");
+  }
+
+  /** Returns the defaults listed on this record. */
+  public static TyrusSettings defaults() {
+    return DEFAULTS;
+  }
+
+  /** Returns a builder starting from the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Returns a builder starting from these settings. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Returns true if {@code origin} passes the allow-list; see {@link #allowedOrigins()}. */
+  public boolean isOriginAllowed(String origin) {
+    if (allowedOrigins.contains("*")) {
+      return true;
+    }
+    for (String allowed : allowedOrigins) {
+      if (allowed.equalsIgnoreCase(origin)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static void positive(Duration value, String name) {
+    Objects.requireNonNull(value, name);
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive, got " + value);
+    }
+  }
+
+  static void atLeast(long value, long min, String name) {
+    if (value < min) {
+      throw new IllegalArgumentException(name + " must be >= " + min + ", got " + value);
+    }
+  }
+
+  /**
+   * A token bucket over the frames one client sends: {@code burst} frames at once, refilled at
+   * {@code frames} per {@code per}. A refused frame is answered with a {@code rate_limited} error;
+   * {@code closeAfter} refused frames in a row close the connection with 1008.
+   *
+   * @param frames frames refilled per period, at least 1
+   * @param per the refill period, positive
+   * @param burst the bucket size, at least 1
+   * @param closeAfter refused frames in a row that close the connection, at least 1
+   */
+  public record RateLimit(int frames, Duration per, int burst, int closeAfter) {
+
+    /** Validates the limit. */
+    public RateLimit {
+      atLeast(frames, 1, "rateLimit.frames");
+      positive(per, "rateLimit.per");
+      atLeast(burst, 1, "rateLimit.burst");
+      atLeast(closeAfter, 1, "rateLimit.closeAfter");
+    }
+
+    /** Returns the default: 20 frames per second, bursts of 40, closed after 100 refusals. */
+    public static RateLimit defaults() {
+      return new RateLimit(20, Duration.ofSeconds(1), 40, 100);
+    }
+  }
+
+  /** Builds {@link TyrusSettings}; every setter names the record component it sets. */
+  public static final class Builder {
+    private String host = "127.0.0.1";
+    private int port = 8080;
+    private String path = "/threads";
+    private List<String> allowedOrigins = List.of("*");
+    private String tokenHeader = "Authorization";
+    private String tokenQueryParameter = "access_token";
+    private int maxFrameBytes = 64 * 1024;
+    private int maxQueuedFrames = 1024;
+    private long maxQueuedBytes = 8L * 1024 * 1024;
+    private Duration writeTimeout = Duration.ofSeconds(5);
+    private Duration idleTimeout = Duration.ofSeconds(60);
+    private Duration pingInterval = Duration.ofSeconds(25);
+    private RateLimit rateLimit = RateLimit.defaults();
+    private Duration shutdownGrace = Duration.ofSeconds(2);
+    private int ioThreads = 2;
+
+    private Builder() {}
+
+    private Builder(TyrusSettings s) {
+      host = s.host;
+      port = s.port;
+      path = s.path;
+      allowedOrigins = s.allowedOrigins;
+      tokenHeader = s.tokenHeader;
+      tokenQueryParameter = s.tokenQueryParameter;
+      maxFrameBytes = s.maxFrameBytes;
+      maxQueuedFrames = s.maxQueuedFrames;
+      maxQueuedBytes = s.maxQueuedBytes;
+      writeTimeout = s.writeTimeout;
+      idleTimeout = s.idleTimeout;
+      pingInterval = s.pingInterval;
+      rateLimit = s.rateLimit;
+      shutdownGrace = s.shutdownGrace;
+      ioThreads = s.ioThreads;
+    }
+
+    /** Sets {@link TyrusSettings#host()}. */
+    public Builder host(String value) {
+      host = value;
+      return this;
+    }
+
+    /** Sets {@link TyrusSettings#port()}. */
+    public Builder port(int value) {
+      port = value;
+      return this;
+    }
+
+    /** Sets {@link TyrusSettings#path()}. */
+    public Builder path(String value) {
+      path = value;
+      return this;
+    }
+
+    /** Sets {@link TyrusSettings#allowedOrigins()}. */
+    public Builder allowedOrigins(List<String> value) {
+      allowedOrigins = value;
+      return this;
+    }
+
+    /** Sets {@link TyrusSettings#tokenHeader()}. */
+    public Builder tokenHeader(String value) {
+      tokenHeader = value;
+      return this;
+    }
+
+    /** Sets {@link TyrusSettings#tokenQueryParameter()}. */
+    public Builder tokenQueryParameter(String value) {
+      tokenQueryParameter = value;
+      return this;
+    }
+
+    /** Sets {@link TyrusSettings#maxFrameBytes()}. */
+    public Builder maxFrameBytes(int value) {
+      maxFrameBytes = value;
+      return this;
+    }
+
+    /** Sets {@link TyrusSettings#maxQueuedFrames()}. */
+    public Builder maxQueuedFrames(int value) {
+      maxQueuedFrames = value;
+      return this;
+    }
+
+    /** Sets {@link TyrusSettings#maxQueuedBytes()}. */
+    public Builder maxQueuedBytes(long value) {
+      maxQueuedBytes = value;
+      return this;
+    }
+
+    /** Sets {@link TyrusSettings#writeTimeout()}. */
+    public Builder writeTimeout(Duration value) {
+      writeTimeout = value;
+      return this;
+    }
+
+    /** Sets {@link TyrusSettings#idleTimeout()}. */
+    public Builder idleTimeout(Duration value) {
+      idleTimeout = value;
+      return this;
+    }
+
+    /** Sets {@link TyrusSettings#pingInterval()}. */
+    public Builder pingInterval(Duration value) {
+      pingInterval = value;
+      return this;
+    }
+
+    /** Sets {@link TyrusSettings#rateLimit()}. */
+    public Builder rateLimit(RateLimit value) {
+      rateLimit = value;
+      return this;
+    }
+
+    /** Sets {@link TyrusSettings#shutdownGrace()}. */
+    public Builder shutdownGrace(Duration value) {
+      shutdownGrace = value;
+      return this;
+    }
+
+    /** Sets {@link TyrusSettings#ioThreads()}. */
+    public Builder ioThreads(int value) {
+      ioThreads = value;
+      return this;
+    }
+
+    /**
+     * Returns the settings.
+     *
+     * @throws IllegalArgumentException naming the first setting out of range
+     */
+    public TyrusSettings build() {
+      return new TyrusSettings(
+          host,
+          port,
+          path,
+          allowedOrigins,
+          tokenHeader,
+          tokenQueryParameter,
+          maxFrameBytes,
+          maxQueuedFrames,
+          maxQueuedBytes,
+          writeTimeout,
+          idleTimeout,
+          pingInterval,
+          rateLimit,
+          shutdownGrace,
+          ioThreads);
+    }
+  }
+}

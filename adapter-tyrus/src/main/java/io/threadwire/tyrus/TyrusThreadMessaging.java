@@ -1,0 +1,273 @@
+package io.threadwire.tyrus;
+
+import io.threadwire.Message;
+import io.threadwire.SendOptions;
+import io.threadwire.SendOutcome;
+import io.threadwire.ThreadId;
+import io.threadwire.ThreadMessaging;
+import io.threadwire.hub.HubSettings;
+import io.threadwire.hub.ThreadHub;
+import jakarta.websocket.CloseReason.CloseCodes;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link ThreadMessaging} that serves the Threadwire wire protocol over WebSockets, with Jakarta
+ * WebSocket on Eclipse Tyrus and Grizzly. See the module's {@code PROTOCOL.md} for the frames.
+ *
+ * <pre>{@code
+ * TyrusThreadMessaging messaging = TyrusThreadMessaging.builder(TyrusSettings.defaults())
+ *     .authenticator(HandshakeAuthenticator.bearerTokens(tokens::userFor))
+ *     .accessPolicy((user, thread) -> acl.mayRead(user, thread))
+ *     .build();
+ * messaging.start();                      // listens on ws://127.0.0.1:8080/threads
+ * messaging.send(ThreadId.of("run-1"), Message.of("{\"step\":1}"));
+ * }</pre>
+ *
+ * <h2>Lifecycle</h2>
+ *
+ * <p>{@link #start()} binds the configured host and port (exactly that host: never all interfaces
+ * unless told {@code 0.0.0.0}) and starts the hub; a failure to bind throws {@link
+ * IllegalStateException}. {@link #close()} stops accepting sends (they answer {@code ERROR/CLOSED},
+ * never throw), closes every client with 1001 and releases the port. Not restartable.
+ *
+ * <h2>Back-pressure</h2>
+ *
+ * <p>A send never blocks on a client: each frame goes to the connection's bounded queue, with one
+ * asynchronous Tyrus write in flight per connection. A client whose queue overflows, or whose write
+ * is not acknowledged within the write timeout, is disconnected with 1013 and counted as failed in
+ * the outcome; it can reconnect and recover from history.
+ *
+ * <p><b>Security defaults allow everyone</b>: see {@link HandshakeAuthenticator#allowAll()} and
+ * {@link ThreadAccessPolicy#allowAll()}.
+ */
+public final class TyrusThreadMessaging implements ThreadMessaging {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TyrusThreadMessaging.class);
+
+  private final TyrusSettings settings;
+  private final ThreadHub hub;
+  private final ServerContext ctx;
+  private final BoundServerContainer container;
+  private final Object lifecycle = new Object();
+  private volatile boolean started;
+  private volatile boolean closed;
+
+  private TyrusThreadMessaging(Builder b) {
+    this.settings = b.settings;
+    this.hub =
+        ThreadHub.builder(ServerFrames.encoder()).settings(b.hubSettings).clock(b.clock).build();
+    ScheduledThreadPoolExecutor io =
+        new ScheduledThreadPoolExecutor(settings.ioThreads(), daemon());
+    io.setRemoveOnCancelPolicy(true);
+    this.ctx = new ServerContext(hub, settings, b.authenticator, b.accessPolicy, io);
+    int incoming = Math.max(4 * 1024 * 1024, 2 * settings.maxFrameBytes() + 1024);
+    this.container = new BoundServerContainer(settings.host(), incoming, (l, c) -> {});
+  }
+
+  /** Returns a server with {@code settings}, default hub settings and allow-all security. */
+  public static TyrusThreadMessaging create(TyrusSettings settings) {
+    return builder(settings).build();
+  }
+
+  /** Returns a server with {@code settings} and {@code hubSettings}, allow-all security. */
+  public static TyrusThreadMessaging create(TyrusSettings settings, HubSettings hubSettings) {
+    return builder(settings).hubSettings(hubSettings).build();
+  }
+
+  /** Returns a builder for a server with {@code settings}. */
+  public static Builder builder(TyrusSettings settings) {
+    return new Builder(settings);
+  }
+
+  @Override
+  public CompletionStage<SendOutcome> send(ThreadId thread, Message message, SendOptions options) {
+    return hub.send(thread, message, options);
+  }
+
+  @Override
+  public int connectionCount(ThreadId thread) {
+    return hub.connectionCount(thread);
+  }
+
+  @Override
+  public int userCount(ThreadId thread) {
+    return hub.userCount(thread);
+  }
+
+  @Override
+  public State state() {
+    return hub.state();
+  }
+
+  /**
+   * Binds the configured host and port, then starts accepting sends. Idempotent while running.
+   *
+   * @throws IllegalStateException if closed, or if the server cannot bind or deploy
+   */
+  @Override
+  public void start() {
+    synchronized (lifecycle) {
+      if (closed) {
+        throw new IllegalStateException("messaging is closed and cannot be restarted");
+      }
+      if (started) {
+        return;
+      }
+      try {
+        container.register(EndpointConfigurator.endpointConfig(ctx));
+        container.start("/", settings.port());
+      } catch (Exception e) {
+        closeQuietly();
+        throw new IllegalStateException(
+            "could not start the WebSocket server on " + settings.host() + ":" + settings.port(),
+            e);
+      }
+      hub.start();
+      long tick = sweepTickMillis(settings);
+      ctx.io.scheduleWithFixedDelay(this::sweepQuietly, tick, tick, TimeUnit.MILLISECONDS);
+      started = true;
+      LOG.info("Threadwire WebSocket server listening on {}", uri());
+    }
+  }
+
+  /** Stops accepting sends, closes every client with 1001 and releases the port; idempotent. */
+  @Override
+  public void close() {
+    synchronized (lifecycle) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      ctx.stopping = true;
+      hub.close();
+      for (WsConnection c : ctx.connections.values()) {
+        c.finish(CloseCodes.GOING_AWAY, "server stopping", Causes.STOPPING);
+      }
+      closeQuietly();
+      LOG.info("Threadwire WebSocket server stopped");
+    }
+  }
+
+  private void closeQuietly() {
+    try {
+      container.stop();
+    } catch (RuntimeException e) {
+      LOG.warn("stopping the WebSocket container failed", e);
+    }
+    ctx.io.shutdownNow();
+  }
+
+  /**
+   * Returns the port the server listens on; with port 0 configured, the ephemeral one chosen.
+   *
+   * @throws IllegalStateException if the server is not running
+   */
+  public int boundPort() {
+    int port = container.getPort();
+    if (!started || closed || port < 0) {
+      throw new IllegalStateException("the server is not running");
+    }
+    return port;
+  }
+
+  /**
+   * Returns the endpoint's URI, {@code ws://host:port/path}.
+   *
+   * @throws IllegalStateException if the server is not running
+   */
+  public URI uri() {
+    String host = settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host();
+    return URI.create("ws://" + host + ":" + boundPort() + settings.path());
+  }
+
+  /** Returns the settings this server runs with. */
+  public TyrusSettings settings() {
+    return settings;
+  }
+
+  /**
+   * Returns the hub behind this server, for stats, on-demand maintenance and tests. Transports
+   * register connections on it; a host application normally needs only the port methods.
+   */
+  public ThreadHub hub() {
+    return hub;
+  }
+
+  private void sweepQuietly() {
+    try {
+      ctx.sweep();
+    } catch (RuntimeException e) {
+      LOG.warn("connection sweep failed", e);
+    }
+  }
+
+  static long sweepTickMillis(TyrusSettings s) {
+    Duration shortest = s.writeTimeout();
+    shortest = shortest.compareTo(s.pingInterval()) < 0 ? shortest : s.pingInterval();
+    shortest = shortest.compareTo(s.idleTimeout()) < 0 ? shortest : s.idleTimeout();
+    return Math.max(10, Math.min(1000, shortest.toMillis() / 4));
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon() {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, "threadwire-tyrus-io-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** Builds a {@link TyrusThreadMessaging}. */
+  public static final class Builder {
+    private final TyrusSettings settings;
+    private HubSettings hubSettings = HubSettings.defaults();
+    private Clock clock = Clock.systemUTC();
+    private HandshakeAuthenticator authenticator = HandshakeAuthenticator.allowAll();
+    private ThreadAccessPolicy accessPolicy = ThreadAccessPolicy.allowAll();
+
+    private Builder(TyrusSettings settings) {
+      this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /** Sets the hub settings; default {@link HubSettings#defaults()}. */
+    public Builder hubSettings(HubSettings hubSettings) {
+      this.hubSettings = Objects.requireNonNull(hubSettings, "hubSettings");
+      return this;
+    }
+
+    /**
+     * Sets the hub's clock (send deadlines, history age, expiry); default the system UTC clock.
+     * Socket-level timers (write timeout, idle timeout, pings, rate limit) always use wall time.
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Sets who may connect; default {@link HandshakeAuthenticator#allowAll()} (everyone). */
+    public Builder authenticator(HandshakeAuthenticator authenticator) {
+      this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+      return this;
+    }
+
+    /** Sets who may join which thread; default {@link ThreadAccessPolicy#allowAll()}. */
+    public Builder accessPolicy(ThreadAccessPolicy accessPolicy) {
+      this.accessPolicy = Objects.requireNonNull(accessPolicy, "accessPolicy");
+      return this;
+    }
+
+    /** Returns a new server, not yet started. */
+    public TyrusThreadMessaging build() {
+      return new TyrusThreadMessaging(this);
+    }
+  }
+}

@@ -1,0 +1,311 @@
+package io.threadwire.tyrus;
+
+import io.threadwire.ConnectionId;
+import io.threadwire.ThreadId;
+import io.threadwire.UserId;
+import io.threadwire.spi.DeliveryCallback;
+import io.threadwire.spi.Frame;
+import io.threadwire.spi.JoinResult;
+import io.threadwire.spi.Since;
+import io.threadwire.spi.TransportConnection;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.CloseReason.CloseCodes;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.PongMessage;
+import jakarta.websocket.Session;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: the Jakarta WebSocket endpoint instance for its session, the protocol
+ * state machine for what the client sends, and the {@link TransportConnection} the hub writes to.
+ * One object per connection, created by the server for each accepted handshake; no thread of its
+ * own.
+ *
+ * <p><b>Internal.</b> This class is public only because Tyrus invokes endpoint methods
+ * reflectively; it cannot be constructed outside this package and is not part of the API.
+ */
+public final class WsConnection extends Endpoint implements TransportConnection {
+
+  static final Logger LOG = LoggerFactory.getLogger(WsConnection.class);
+  private static final ByteBuffer PING = ByteBuffer.allocate(0);
+
+  private final ConnectionId id = ConnectionId.next();
+  private final ServerContext ctx;
+  private final Outbound out;
+  private final RateLimiter limiter;
+  private final AtomicBoolean finished = new AtomicBoolean();
+  private volatile UserId user = UserId.anonymous();
+  private volatile Session session;
+  private volatile long lastInboundNanos = System.nanoTime();
+  private volatile long lastPingNanos;
+
+  /** The {@code ref} of the join being processed, read back by {@link #joined}. */
+  private String joinRef;
+
+  WsConnection(ServerContext ctx) {
+    this.ctx = ctx;
+    this.out =
+        new Outbound(
+            this,
+            () -> cutAsync(CloseCodes.UNEXPECTED_CONDITION, "write failed", Causes.CLOSED),
+            ctx.io,
+            ctx.settings.maxQueuedFrames(),
+            ctx.settings.maxQueuedBytes());
+    this.limiter = new RateLimiter(ctx.settings.rateLimit(), System.nanoTime());
+  }
+
+  @Override
+  public ConnectionId id() {
+    return id;
+  }
+
+  @Override
+  public UserId user() {
+    return user;
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------------------
+
+  @Override
+  public void onOpen(Session session, EndpointConfig config) {
+    this.session = session;
+    if (config.getUserProperties().get(EndpointConfigurator.USER_KEY) instanceof UserId u) {
+      user = u;
+    }
+    out.attach(session.getAsyncRemote());
+    session.addMessageHandler(String.class, this::onText);
+    session.addMessageHandler(PongMessage.class, pong -> lastInboundNanos = System.nanoTime());
+    ctx.connections.put(id, this);
+    if (ctx.stopping) {
+      finish(CloseCodes.GOING_AWAY, "server stopping", Causes.STOPPING);
+      return;
+    }
+    try {
+      ctx.hub.register(this);
+    } catch (RuntimeException e) {
+      LOG.warn("connection={} could not be registered", id, e);
+      finish(CloseCodes.UNEXPECTED_CONDITION, "internal error", Causes.CLOSED);
+      return;
+    }
+    LOG.debug("connection={} user={} opened", id, user);
+    out.offerControl(ServerFrames.welcome(id, user), false);
+  }
+
+  @Override
+  public void onClose(Session session, CloseReason reason) {
+    LOG.debug("connection={} closed: {}", id, reason);
+    cleanUp(Causes.CLOSED);
+  }
+
+  @Override
+  public void onError(Session session, Throwable error) {
+    LOG.debug("connection={} transport error: {}", id, error.toString());
+  }
+
+  /**
+   * Closes the connection with {@code code}: fails what is still queued, forgets the connection and
+   * sends the close frame. Never call it from the hub's send path; see {@link #cutAsync}.
+   */
+  void finish(CloseCodes code, String reason, Throwable cause) {
+    cleanUp(cause);
+    Session s = session;
+    if (s != null && s.isOpen()) {
+      try {
+        s.close(new CloseReason(code, reason));
+      } catch (Exception e) {
+        LOG.debug("connection={} close failed: {}", id, e.toString());
+      }
+    }
+  }
+
+  /** Schedules {@link #finish} on an I/O thread; safe from anywhere, including the hub's lock. */
+  void cutAsync(CloseCodes code, String reason, Throwable cause) {
+    try {
+      ctx.io.execute(() -> finish(code, reason, cause));
+    } catch (RuntimeException e) {
+      // The executor is gone: the server is stopping and closes every session itself.
+      LOG.debug("connection={} could not schedule close: {}", id, e.toString());
+    }
+  }
+
+  private void cleanUp(Throwable cause) {
+    out.close(cause);
+    if (finished.compareAndSet(false, true)) {
+      ctx.connections.remove(id, this);
+      ctx.hub.unregister(id);
+    }
+  }
+
+  /** Enforces the write timeout, the idle timeout and the ping schedule; called by the sweeper. */
+  void sweep(long now) {
+    if (out.isStalled(now, ctx.writeTimeoutNanos)) {
+      LOG.info("connection={} user={} is a slow consumer: write timed out", id, user);
+      finish(CloseCodes.TRY_AGAIN_LATER, "slow consumer: write timed out", Causes.WRITE_TIMEOUT);
+      return;
+    }
+    long silent = now - lastInboundNanos;
+    if (silent > ctx.idleTimeoutNanos) {
+      LOG.debug("connection={} idle for {} ms: closing", id, silent / 1_000_000);
+      finish(CloseCodes.NORMAL_CLOSURE, "idle timeout", Causes.CLOSED);
+    } else if (silent > ctx.pingIntervalNanos && now - lastPingNanos > ctx.pingIntervalNanos) {
+      lastPingNanos = now;
+      Session s = session;
+      try {
+        if (s != null && s.isOpen()) {
+          s.getAsyncRemote().sendPing(PING.duplicate());
+        }
+      } catch (Exception e) {
+        LOG.debug("connection={} ping failed: {}", id, e.toString());
+      }
+    }
+  }
+
+  // ---- the hub's side -------------------------------------------------------------------------
+
+  @Override
+  public void send(Frame frame, DeliveryCallback callback) {
+    if (out.offer(frame, callback, true) == Outbound.Offer.FULL) {
+      LOG.info(
+          "connection={} user={} thread={} is a slow consumer: outbound queue full",
+          id,
+          user,
+          frame.thread());
+      cutAsync(CloseCodes.TRY_AGAIN_LATER, "slow consumer: outbound queue full", Causes.QUEUE_FULL);
+    }
+  }
+
+  @Override
+  public void joined(JoinResult result) {
+    control(ServerFrames.joined(result, joinRef), true);
+  }
+
+  private void control(String text, boolean hubCaller) {
+    if (out.offerControl(text, hubCaller) == Outbound.Offer.FULL) {
+      cutAsync(CloseCodes.TRY_AGAIN_LATER, "slow consumer: outbound queue full", Causes.QUEUE_FULL);
+    }
+  }
+
+  // ---- what the client sends ------------------------------------------------------------------
+
+  private void onText(String text) {
+    long now = System.nanoTime();
+    lastInboundNanos = now;
+    if (out.isClosed()) {
+      return;
+    }
+    try {
+      if (text.length() > ctx.settings.maxFrameBytes()
+          || Utf8.length(text) > ctx.settings.maxFrameBytes()) {
+        finish(CloseCodes.TOO_BIG, "frame too big", Causes.CLOSED);
+        return;
+      }
+      if (!limiter.tryAcquire(now)) {
+        if (limiter.refusedInARow() >= ctx.settings.rateLimit().closeAfter()) {
+          LOG.info("connection={} user={} closed for rate limit abuse", id, user);
+          finish(CloseCodes.VIOLATED_POLICY, "rate limit exceeded", Causes.CLOSED);
+        } else {
+          error(ErrorCode.RATE_LIMITED, "too many frames; slow down", null, null);
+        }
+        return;
+      }
+      ClientFrame f = ClientFrame.parse(text);
+      if (f.error() != null) {
+        error(f.error(), f.reason(), null, f.ref());
+        return;
+      }
+      switch (f.type()) {
+        case "join" -> onJoin(f);
+        case "leave" -> onLeave(f);
+        case "ping" -> control(ServerFrames.pong(f.ref()), false);
+        default -> error(ErrorCode.UNKNOWN_TYPE, "unknown frame type", null, f.ref());
+      }
+    } catch (RuntimeException e) {
+      LOG.error("connection={} user={} failed to process a frame", id, user, e);
+      error(ErrorCode.INTERNAL_ERROR, "the server could not process the frame", null, null);
+    }
+  }
+
+  private ThreadId thread(ClientFrame f) {
+    if (f.thread() == null) {
+      error(ErrorCode.MISSING_FIELD, "field 'thread' is required", null, f.ref());
+      return null;
+    }
+    if (!ThreadId.isValid(f.thread())) {
+      error(ErrorCode.INVALID_THREAD, "a thread id must be " + ThreadId.RULE, null, f.ref());
+      return null;
+    }
+    return ThreadId.of(f.thread());
+  }
+
+  private void onJoin(ClientFrame f) {
+    ThreadId thread = thread(f);
+    if (thread == null) {
+      return;
+    }
+    if (!mayJoin(thread)) {
+      error(ErrorCode.FORBIDDEN_THREAD, "not allowed to join this thread", thread.value(), f.ref());
+      return;
+    }
+    Since since =
+        f.since() < 0
+            ? Since.none()
+            : f.epoch() < 0 ? Since.offset(f.since()) : Since.position(f.epoch(), f.since());
+    JoinResult r;
+    joinRef = f.ref();
+    try {
+      r = ctx.hub.join(id, thread, since);
+    } catch (IllegalStateException e) {
+      return; // unregistered concurrently: the connection is closing
+    } finally {
+      joinRef = null;
+    }
+    switch (r.status()) {
+      case JOINED -> LOG.debug("connection={} thread={} joined: {}", id, thread, r);
+      case ALREADY_JOINED -> control(ServerFrames.joined(r, f.ref()), false);
+      case TOO_MANY_THREADS ->
+          error(
+              ErrorCode.TOO_MANY_THREADS,
+              "at most " + ctx.hub.settings().maxThreadsPerConnection() + " threads per connection",
+              thread.value(),
+              f.ref());
+      case NOT_RUNNING ->
+          error(ErrorCode.UNAVAILABLE, "the server is not running", thread.value(), f.ref());
+    }
+  }
+
+  private boolean mayJoin(ThreadId thread) {
+    try {
+      return ctx.accessPolicy.mayJoin(user, thread);
+    } catch (RuntimeException e) {
+      LOG.warn("connection={} thread={} access policy failed; join refused", id, thread, e);
+      return false;
+    }
+  }
+
+  private void onLeave(ClientFrame f) {
+    ThreadId thread = thread(f);
+    if (thread == null) {
+      return;
+    }
+    try {
+      ctx.hub.leave(id, thread);
+    } catch (IllegalStateException e) {
+      return; // unregistered concurrently: the connection is closing
+    }
+    control(ServerFrames.left(thread, f.ref()), false);
+  }
+
+  private void error(ErrorCode code, String reason, String thread, String ref) {
+    LOG.debug("connection={} thread={} error frame {}: {}", id, thread, code.code(), reason);
+    control(ServerFrames.error(code, reason, thread, ref), false);
+  }
+
+  @Override
+  public String describe() {
+    return id + "(" + user + ")";
+  }
+}
