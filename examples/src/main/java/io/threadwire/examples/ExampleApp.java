@@ -4,14 +4,14 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Key;
 import com.google.inject.Module;
+import com.google.inject.ProvisionException;
 import com.google.inject.name.Names;
 import com.google.inject.util.Modules;
+import com.sun.net.httpserver.HttpServer;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.threadwire.startup.Startup;
 import io.threadwire.startup.StartupFailedException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.concurrent.ExecutorService;
@@ -62,7 +62,14 @@ public final class ExampleApp implements AutoCloseable {
       SLF4JBridgeHandler.removeHandlersForRootLogger();
       SLF4JBridgeHandler.install();
     }
-    ExampleApp app = new ExampleApp(injector(config, overrides));
+    Injector injector = injector(config, overrides);
+    ExampleApp app;
+    try {
+      app = new ExampleApp(injector);
+    } catch (ProvisionException e) {
+      releasePort(injector);
+      throw unwrap(e);
+    }
     try {
       app.transport.start();
       // Gate serving on readiness: zero connected clients is ready, a broken transport is not.
@@ -70,9 +77,6 @@ public final class ExampleApp implements AutoCloseable {
       app.http.start();
       LOG.info("serving {}", app.pageUri());
       return app;
-    } catch (IOException e) {
-      app.close();
-      throw new UncheckedIOException("could not start the HTTP server: " + e.getMessage(), e);
     } catch (RuntimeException e) {
       app.close();
       throw e;
@@ -81,6 +85,24 @@ public final class ExampleApp implements AutoCloseable {
 
   private static Injector injector(Config config, Module overrides) {
     return Guice.createInjector(Modules.override(new ExampleModule(config)).with(overrides));
+  }
+
+  /** A provider's own exception (a bad setting, a port in use) says more than Guice's wrapper. */
+  private static RuntimeException unwrap(ProvisionException e) {
+    for (com.google.inject.spi.Message m : e.getErrorMessages()) {
+      if (m.getCause() instanceof RuntimeException cause) {
+        return cause;
+      }
+    }
+    return e;
+  }
+
+  private static void releasePort(Injector injector) {
+    try {
+      HttpApi.release(injector.getInstance(HttpServer.class), false);
+    } catch (RuntimeException ignored) {
+      // The port was never bound.
+    }
   }
 
   /** Returns the demo page's URL. */

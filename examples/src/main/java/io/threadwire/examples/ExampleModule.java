@@ -8,6 +8,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Module;
 import com.google.inject.Provides;
 import com.google.inject.multibindings.Multibinder;
+import com.sun.net.httpserver.HttpServer;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.threadwire.ThreadMessaging;
@@ -17,6 +18,10 @@ import io.threadwire.startup.StartupSettings;
 import io.threadwire.startup.ThreadwireStartupModule;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,6 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link ThreadMessaging} port.
  */
 final class ExampleModule extends AbstractModule {
+
+  private static final int BACKLOG = 64;
 
   private final Config config;
   private final ExampleSettings settings;
@@ -68,11 +75,7 @@ final class ExampleModule extends AbstractModule {
   private Module transportModule(ExampleSettings settings) {
     return switch (settings.transport()) {
       case INMEMORY -> new InMemoryTransportModule();
-      case TYRUS ->
-          throw new ConfigException.BadValue(
-              config.origin(),
-              ExampleSettings.PATH + ".transport",
-              "the tyrus transport is not in this build yet; use inmemory");
+      case TYRUS -> new TyrusTransportModule();
     };
   }
 
@@ -83,6 +86,42 @@ final class ExampleModule extends AbstractModule {
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
         .build();
+  }
+
+  /**
+   * Binds the HTTP port now, serving nothing until {@link HttpApi#start()}: the WebSocket server's
+   * origin allow-list needs the bound address, and a port that is taken fails before anything
+   * starts.
+   */
+  @Provides
+  @Singleton
+  HttpServer httpServer(ExampleSettings settings) {
+    try {
+      return HttpServer.create(
+          new InetSocketAddress(settings.httpHost(), settings.httpPort()), BACKLOG);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "could not bind the HTTP server to "
+              + settings.httpHost()
+              + ":"
+              + settings.httpPort()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /** The origins of the demo page, as a browser sends them in the WebSocket handshake. */
+  @Provides
+  @Singleton
+  @Named("page-origins")
+  List<String> pageOrigins(HttpServer server) {
+    InetSocketAddress a = server.getAddress();
+    String host = a.getAddress().getHostAddress();
+    String origin = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    return a.getAddress().isLoopbackAddress()
+        ? List.of(origin, "http://localhost:" + a.getPort())
+        : List.of(origin);
   }
 
   @Provides
@@ -131,8 +170,9 @@ final class ExampleModule extends AbstractModule {
       AgentRuns agentRuns,
       ReadinessState readiness,
       ObjectMapper json,
+      HttpServer server,
       @Named("http") ExecutorService executor) {
-    return new HttpApi(settings, transport, agentRuns, readiness, json, executor);
+    return new HttpApi(settings, transport, agentRuns, readiness, json, server, executor);
   }
 
   private static ThreadFactory daemon(String name) {

@@ -42,8 +42,8 @@ final class HttpApi implements AutoCloseable {
   private final ObjectMapper json;
   private final Exchanges exchanges;
   private final StaticFiles files = new StaticFiles();
-  private final ExecutorService executor;
-  private volatile HttpServer server;
+  private final HttpServer server;
+  private volatile boolean started;
 
   HttpApi(
       ExampleSettings settings,
@@ -51,6 +51,7 @@ final class HttpApi implements AutoCloseable {
       AgentRuns agentRuns,
       ReadinessState readiness,
       ObjectMapper json,
+      HttpServer server,
       ExecutorService executor) {
     this.settings = settings;
     this.transport = transport;
@@ -59,20 +60,18 @@ final class HttpApi implements AutoCloseable {
     this.readiness = readiness;
     this.json = json;
     this.exchanges = new Exchanges(json, settings.maxBodyBytes());
-    this.executor = executor;
+    this.server = server;
+    server.createContext("/", this::handle);
+    server.setExecutor(executor);
   }
 
-  /** Binds the configured host and port and starts serving. */
-  void start() throws IOException {
-    HttpServer s =
-        HttpServer.create(new InetSocketAddress(settings.httpHost(), settings.httpPort()), 64);
-    s.createContext("/", this::handle);
-    s.setExecutor(executor);
-    s.start();
-    server = s;
+  /** Starts serving on the address bound when the server was created. */
+  void start() {
+    server.start();
+    started = true;
   }
 
-  /** Returns the bound address; valid after {@link #start()}. */
+  /** Returns the bound address. */
   InetSocketAddress address() {
     return server.getAddress();
   }
@@ -80,10 +79,18 @@ final class HttpApi implements AutoCloseable {
   /** Stops accepting requests and closes open exchanges at once. */
   @Override
   public void close() {
-    HttpServer s = server;
-    if (s != null) {
-      s.stop(0);
+    release(server, started);
+  }
+
+  /**
+   * Stops {@code server} and frees its port. The JDK's server keeps a bound, never-started socket
+   * open on {@code stop}, so such a server is started first: stopping is what closes the socket.
+   */
+  static void release(HttpServer server, boolean started) {
+    if (!started) {
+      server.start();
     }
+    server.stop(0);
   }
 
   private void handle(HttpExchange exchange) {

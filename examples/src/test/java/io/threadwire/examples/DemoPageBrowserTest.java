@@ -5,6 +5,7 @@ import static io.threadwire.examples.TestApps.post;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.inject.util.Modules;
 import io.threadwire.examples.TestApps.Response;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
@@ -30,24 +32,33 @@ import org.openqa.selenium.chrome.ChromeOptions;
 /**
  * Opens the demo page in headless Chromium (Debian's {@code chromium} and {@code chromium-driver},
  * installed by {@code .ci/install-browser}) and checks what a person would see: messages posted
- * through the API appear live with their offsets, and a reconnect recovers what was missed.
+ * through the API appear live with their offsets, and a reconnect recovers what was missed. One
+ * subclass per transport: the page speaks WebSocket to Tyrus and server-sent events to the
+ * in-memory hub.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@DisplayName("The demo page in a real browser")
-class DemoPageBrowserTest {
+abstract class DemoPageBrowserTest {
 
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Duration PATIENCE = Duration.ofSeconds(20);
 
+  private final String transport;
   private ExampleApp app;
   private Path profile;
   private WebDriver browser;
 
+  /**
+   * @param transport the transport the app runs with: {@code tyrus} or {@code inmemory}
+   */
+  DemoPageBrowserTest(String transport) {
+    this.transport = transport;
+  }
+
   @BeforeAll
   void start() throws IOException {
     requireBrowser();
-    app = TestApps.start();
+    app = TestApps.start(Map.of("threadwire.examples.transport", transport), Modules.EMPTY_MODULE);
     profile = Files.createTempDirectory("threadwire-chromium-");
     ChromeDriverService service =
         new ChromeDriverService.Builder()

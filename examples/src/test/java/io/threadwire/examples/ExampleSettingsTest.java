@@ -14,9 +14,10 @@ import org.junit.jupiter.api.Test;
 class ExampleSettingsTest {
 
   @Test
-  @DisplayName("the shipped defaults: loopback, port 8080, 64 KiB bodies")
+  @DisplayName("the shipped defaults: the Tyrus transport, loopback, port 8080, 64 KiB bodies")
   void defaults() {
     ExampleSettings s = ExampleSettings.from(ConfigFactory.load("application"));
+    assertThat(s.transport()).isEqualTo(ExampleSettings.TransportKind.TYRUS);
     assertThat(s.httpHost()).isEqualTo("127.0.0.1");
     assertThat(s.httpPort()).isEqualTo(8080);
     assertThat(s.maxBodyBytes()).isEqualTo(64 * 1024);
@@ -70,6 +71,19 @@ class ExampleSettingsTest {
                     com.google.inject.util.Modules.EMPTY_MODULE))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("threadwire.startup.deadline");
+  }
+
+  @Test
+  @DisplayName("an invalid WebSocket server setting stops the app, naming threadwire.tyrus")
+  void badTyrusSetting() {
+    assertThatThrownBy(
+            () ->
+                TestApps.start(
+                    Map.of("threadwire.tyrus.path", "no-slash"),
+                    com.google.inject.util.Modules.EMPTY_MODULE))
+        .isInstanceOf(ConfigException.BadValue.class)
+        .hasMessageContaining("threadwire.tyrus")
+        .hasMessageContaining("path must start with '/'");
   }
 
   @Test

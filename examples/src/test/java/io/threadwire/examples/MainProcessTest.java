@@ -35,9 +35,9 @@ class MainProcessTest {
                 System.getProperty("java.class.path"),
                 Main.class.getName())
             .redirectError(err.toFile());
-    // The environment variables application.conf names: a free port, the in-memory transport.
+    // The environment variables application.conf names: free ports, the default transport.
     pb.environment().put("THREADWIRE_HTTP_PORT", "0");
-    pb.environment().put("THREADWIRE_TRANSPORT", "inmemory");
+    pb.environment().put("THREADWIRE_WS_PORT", "0");
     Process process = pb.start();
     List<String> out = new CopyOnWriteArrayList<>();
     Thread reader = new Thread(() -> readLines(process, out), "main-stdout");
@@ -50,7 +50,7 @@ class MainProcessTest {
       String page = urlAfter(out, "demo page");
       assertThat(page).startsWith("http://127.0.0.1:").endsWith("/");
       assertThat(out).anyMatch(l -> l.contains("POST " + page + "api/threads/{thread}/messages"));
-      assertThat(out).anyMatch(l -> l.contains("live clients"));
+      assertThat(urlAfter(out, "live clients")).startsWith("ws://127.0.0.1:").endsWith("/threads");
 
       HttpResponse<String> ready =
           TestApps.CLIENT.send(

@@ -25,10 +25,11 @@ final class TestApps {
 
   private TestApps() {}
 
-  /** The test configuration: the real application.conf with port 0 and short agent steps. */
+  /** The test configuration: the real application.conf with ports 0 and short agent steps. */
   static Config config(Map<String, Object> overrides) {
     Map<String, Object> all = new HashMap<>();
     all.put("threadwire.examples.http.port", 0);
+    all.put("threadwire.tyrus.port", 0);
     all.put("threadwire.examples.agent-run.step-delay", "20ms");
     all.putAll(overrides);
     return ConfigFactory.parseMap(all).withFallback(ConfigFactory.load()).resolve();

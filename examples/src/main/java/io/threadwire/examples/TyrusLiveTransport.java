@@ -1,0 +1,38 @@
+package io.threadwire.examples;
+
+import io.threadwire.ThreadMessaging;
+import io.threadwire.tyrus.TyrusSettings;
+import io.threadwire.tyrus.TyrusThreadMessaging;
+
+/**
+ * The Tyrus transport: a WebSocket server on its own port, speaking the Threadwire wire protocol
+ * (see adapter-tyrus's {@code PROTOCOL.md}); the demo page connects to it directly.
+ */
+final class TyrusLiveTransport implements LiveTransport {
+
+  private final TyrusThreadMessaging messaging;
+
+  TyrusLiveTransport(TyrusSettings settings) {
+    this.messaging = TyrusThreadMessaging.create(settings);
+  }
+
+  @Override
+  public ThreadMessaging messaging() {
+    return messaging;
+  }
+
+  @Override
+  public void start() {
+    messaging.start();
+  }
+
+  @Override
+  public ClientEndpoint clientEndpoint() {
+    return new ClientEndpoint("websocket", messaging.uri().toString());
+  }
+
+  @Override
+  public void close() {
+    messaging.close();
+  }
+}
