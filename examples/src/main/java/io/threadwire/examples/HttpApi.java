@@ -10,7 +10,6 @@ import io.threadwire.SendOptions;
 import io.threadwire.SendOutcome;
 import io.threadwire.ThreadId;
 import io.threadwire.ThreadMessaging;
-import io.threadwire.spi.Since;
 import io.threadwire.startup.ReadinessState;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -119,23 +118,23 @@ final class HttpApi implements AutoCloseable {
     String method = exchange.getRequestMethod();
     switch (path) {
       case "/", "/index.html" -> {
-        allow(method, path, "GET");
+        Requests.allow(method, path, "GET");
         files.serve(exchange, "index.html");
       }
       case "/app.js" -> {
-        allow(method, path, "GET");
+        Requests.allow(method, path, "GET");
         files.serve(exchange, "app.js");
       }
       case "/api/config" -> {
-        allow(method, path, "GET");
+        Requests.allow(method, path, "GET");
         exchanges.sendJson(exchange, 200, Map.of("endpoint", transport.clientEndpoint()));
       }
       case "/health/live" -> {
-        allow(method, path, "GET");
+        Requests.allow(method, path, "GET");
         exchanges.sendJson(exchange, 200, Map.of("status", "UP"));
       }
       case "/health/ready" -> {
-        allow(method, path, "GET");
+        Requests.allow(method, path, "GET");
         refreshReadiness();
         Exchanges.send(
             exchange,
@@ -157,8 +156,8 @@ final class HttpApi implements AutoCloseable {
       throw ApiException.notFound(path);
     }
     if (parts.length == 4) {
-      allow(method, path, "GET");
-      ThreadId thread = thread(parts[3]);
+      Requests.allow(method, path, "GET");
+      ThreadId thread = Requests.thread(parts[3]);
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("thread", thread.value());
       body.put("connections", messaging.connectionCount(thread));
@@ -168,16 +167,16 @@ final class HttpApi implements AutoCloseable {
     }
     switch (parts[4]) {
       case "messages" -> {
-        allow(method, path, "POST");
-        postMessage(exchange, thread(parts[3]));
+        Requests.allow(method, path, "POST");
+        postMessage(exchange, Requests.thread(parts[3]));
       }
       case "agent-runs" -> {
-        allow(method, path, "POST");
-        postAgentRun(exchange, thread(parts[3]));
+        Requests.allow(method, path, "POST");
+        postAgentRun(exchange, Requests.thread(parts[3]));
       }
       case "events" -> {
-        allow(method, path, "GET");
-        ThreadId thread = thread(parts[3]);
+        Requests.allow(method, path, "GET");
+        ThreadId thread = Requests.thread(parts[3]);
         EventStream events =
             transport
                 .eventStream()
@@ -188,7 +187,7 @@ final class HttpApi implements AutoCloseable {
                             "not_found",
                             "no event stream with this transport; connect to "
                                 + transport.clientEndpoint().url()));
-        events.serve(exchange, thread, since(Exchanges.query(exchange).get("since")));
+        events.serve(exchange, thread, Requests.since(Exchanges.query(exchange).get("since")));
       }
       default -> throw ApiException.notFound(path);
     }
@@ -213,7 +212,7 @@ final class HttpApi implements AutoCloseable {
 
   private void postMessage(HttpExchange exchange, ThreadId thread) throws IOException {
     Map<String, String> query = Exchanges.query(exchange);
-    boolean transientSend = flag(query.get("transient"), "transient");
+    boolean transientSend = Requests.flag(query.get("transient"), "transient");
     JsonNode payload = jsonBody(exchange);
     Message.Builder message = Message.builder(json.writeValueAsString(payload));
     JsonNode type = payload.get("type");
@@ -230,7 +229,7 @@ final class HttpApi implements AutoCloseable {
     }
     SendOptions options = transientSend ? SendOptions.transientSend() : SendOptions.defaults();
     SendOutcome outcome = messaging.sendAndWait(thread, message.build(), options);
-    exchanges.sendJson(exchange, httpStatus(outcome), OutcomeJson.of(thread, outcome));
+    exchanges.sendJson(exchange, OutcomeJson.httpStatus(outcome), OutcomeJson.of(thread, outcome));
   }
 
   private void postAgentRun(HttpExchange exchange, ThreadId thread) throws IOException {
@@ -274,59 +273,5 @@ final class HttpApi implements AutoCloseable {
     } catch (IOException e) {
       throw ApiException.badRequest("malformed_json", "the request body could not be read: " + e);
     }
-  }
-
-  private static ThreadId thread(String rawSegment) {
-    String value = Exchanges.decode(rawSegment.replace("+", "%2B"));
-    if (!ThreadId.isValid(value)) {
-      throw ApiException.badRequest(
-          "invalid_thread_id",
-          "invalid thread id \"" + value + "\": a thread id must be " + ThreadId.RULE);
-    }
-    return ThreadId.of(value);
-  }
-
-  private static Since since(String value) {
-    if (value == null || value.isEmpty()) {
-      return Since.none();
-    }
-    try {
-      long offset = Long.parseLong(value);
-      if (offset >= 0) {
-        return Since.offset(offset);
-      }
-    } catch (NumberFormatException e) {
-      // fall through to the error below
-    }
-    throw ApiException.badRequest(
-        "invalid_since", "since must be a non-negative offset, got \"" + value + "\"");
-  }
-
-  private static boolean flag(String value, String name) {
-    if (value == null || value.equals("false")) {
-      return false;
-    }
-    if (value.isEmpty() || value.equals("true")) {
-      return true;
-    }
-    throw ApiException.badRequest(
-        "invalid_" + name, name + " must be true or false, got \"" + value + "\"");
-  }
-
-  private static void allow(String method, String path, String allowed) {
-    if (!method.equals(allowed)) {
-      throw ApiException.methodNotAllowed(method, path, allowed);
-    }
-  }
-
-  /** Accepted outcomes are 200; an error is the server's problem (503), or 422 for bad input. */
-  private static int httpStatus(SendOutcome outcome) {
-    if (outcome.isAccepted()) {
-      return 200;
-    }
-    return outcome.errorKind().orElse(SendOutcome.ErrorKind.INTERNAL)
-            == SendOutcome.ErrorKind.INVALID_MESSAGE
-        ? 422
-        : 503;
   }
 }

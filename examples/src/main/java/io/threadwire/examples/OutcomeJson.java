@@ -39,4 +39,15 @@ record OutcomeJson(
         o.errorKind().map(Enum::name).orElse(null),
         o.reason());
   }
+
+  /** Accepted outcomes are 200; an error is the server's problem (503), or 422 for bad input. */
+  static int httpStatus(SendOutcome outcome) {
+    if (outcome.isAccepted()) {
+      return 200;
+    }
+    return outcome.errorKind().orElse(SendOutcome.ErrorKind.INTERNAL)
+            == SendOutcome.ErrorKind.INVALID_MESSAGE
+        ? 422
+        : 503;
+  }
 }
