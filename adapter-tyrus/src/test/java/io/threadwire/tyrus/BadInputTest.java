@@ -165,6 +165,15 @@ class BadInputTest {
   }
 
   @Test
+  @DisplayName("a frame far larger than Tyrus's read buffer is refused from its header with 1009")
+  void hugeFrame() throws Exception {
+    TestClient c = client();
+    c.sendTextNoWait("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(6 * 1024 * 1024) + "\"}");
+    assertThat(c.awaitClose()).isEqualTo(1009);
+    everyoneStillFine(null);
+  }
+
+  @Test
   @DisplayName("frames beyond the rate limit get rate_limited, then abuse closes with 1008")
   void rateLimited() throws Exception {
     TestClient c = client();
