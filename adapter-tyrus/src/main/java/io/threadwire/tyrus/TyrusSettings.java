@@ -96,6 +96,16 @@ public record TyrusSettings(
     return DEFAULTS;
   }
 
+  /**
+   * Returns the settings under {@code threadwire.tyrus} of {@code config}; see {@link
+   * TyrusConfig#tyrusSettings}. Needs Typesafe Config on the classpath.
+   *
+   * @throws com.typesafe.config.ConfigException naming the first bad key
+   */
+  public static TyrusSettings fromConfig(com.typesafe.config.Config config) {
+    return TyrusConfig.tyrusSettings(config);
+  }
+
   /** Returns a builder starting from the defaults. */
   public static Builder builder() {
     return new Builder();
