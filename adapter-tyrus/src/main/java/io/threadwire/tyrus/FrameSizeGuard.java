@@ -13,6 +13,8 @@ final class FrameSizeGuard {
   private final byte[] header = new byte[14];
   private int headerLength;
   private int headerNeeded = 2;
+  private int lengthEnd = 2;
+  private long announced;
   private long payloadLeft;
 
   FrameSizeGuard(long maxPayload) {
@@ -34,18 +36,22 @@ final class FrameSizeGuard {
       if (headerLength == 2) {
         int len7 = header[1] & 0x7F;
         boolean masked = (header[1] & 0x80) != 0;
-        headerNeeded = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + (masked ? 4 : 0);
+        lengthEnd = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0);
+        headerNeeded = lengthEnd + (masked ? 4 : 0);
       }
-      if (headerLength >= 2 && headerLength == headerNeeded) {
-        long payload = payloadLength();
-        int opcode = header[0] & 0x0F;
-        boolean control = (opcode & 0x08) != 0;
-        if (!control && (payload > maxPayload || payload < 0)) {
+      if (headerLength == lengthEnd) {
+        // The length is known: decide now, before the mask and the payload arrive.
+        announced = payloadLength();
+        boolean control = (header[0] & 0x08) != 0;
+        if (!control && (announced > maxPayload || announced < 0)) {
           return false;
         }
-        payloadLeft = payload;
+      }
+      if (headerLength == headerNeeded) {
+        payloadLeft = announced;
         headerLength = 0;
         headerNeeded = 2;
+        lengthEnd = 2;
       }
     }
     return true;
