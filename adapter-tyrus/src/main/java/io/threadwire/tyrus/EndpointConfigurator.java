@@ -1,6 +1,5 @@
 package io.threadwire.tyrus;
 
-import io.threadwire.UserId;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -10,14 +9,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The handshake gate and endpoint factory: checks the origin allow-list, runs the {@link
- * HandshakeAuthenticator} and hands Tyrus one new {@link WsConnection} per session, built with this
- * server's objects rather than by reflection.
+ * The endpoint factory: takes over the {@link GuardFilter.Admission} of each accepted handshake
+ * (origin and authentication were checked there) and hands Tyrus one new {@link WsConnection} per
+ * session, built with this server's objects rather than by reflection.
  */
 final class EndpointConfigurator extends ServerEndpointConfig.Configurator {
 
-  /** The per-handshake user property carrying the authenticated {@link UserId}. */
-  static final String USER_KEY = "io.threadwire.tyrus.user";
+  /** The per-handshake user property carrying the {@link GuardFilter.Admission}. */
+  static final String ADMISSION_KEY = "io.threadwire.tyrus.admission";
 
   private static final Logger LOG = LoggerFactory.getLogger(EndpointConfigurator.class);
 
@@ -49,23 +48,16 @@ final class EndpointConfigurator extends ServerEndpointConfig.Configurator {
   @Override
   public void modifyHandshake(
       ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
-    Handshake handshake =
-        Handshake.of(
-            request.getHeaders(),
-            request.getParameterMap(),
-            ctx.settings.tokenHeader(),
-            ctx.settings.tokenQueryParameter());
-    Optional<UserId> user;
-    try {
-      user = ctx.authenticator.authenticate(handshake);
-    } catch (RuntimeException e) {
-      LOG.warn("handshake refused: the authenticator failed", e);
-      user = Optional.empty();
-    }
-    if (user.isPresent()) {
-      sec.getUserProperties().put(USER_KEY, user.get());
+    List<String> handle = request.getHeaders().get(GuardFilter.ADMISSION_HEADER);
+    Optional<GuardFilter.Admission> admission =
+        handle == null || handle.size() != 1
+            ? Optional.empty()
+            : ctx.guard.admission(handle.get(0));
+    if (admission.isPresent()) {
+      sec.getUserProperties().put(ADMISSION_KEY, admission.get());
     } else {
-      LOG.info("handshake refused: not authenticated ({})", handshake);
+      // Only reachable by bypassing the guard filter, which admits every accepted handshake.
+      LOG.warn("handshake refused: it was not admitted by the guard filter");
       reject(response);
     }
   }

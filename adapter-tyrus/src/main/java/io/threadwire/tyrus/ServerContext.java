@@ -10,29 +10,31 @@ final class ServerContext {
 
   final ThreadHub hub;
   final TyrusSettings settings;
-  final HandshakeAuthenticator authenticator;
   final ThreadAccessPolicy accessPolicy;
   final ScheduledExecutorService io;
+  final GuardFilter guard;
   final ConcurrentHashMap<ConnectionId, WsConnection> connections = new ConcurrentHashMap<>();
   final long writeTimeoutNanos;
   final long idleTimeoutNanos;
   final long pingIntervalNanos;
+  final long closeGraceMillis;
   volatile boolean stopping;
 
   ServerContext(
       ThreadHub hub,
       TyrusSettings settings,
-      HandshakeAuthenticator authenticator,
       ThreadAccessPolicy accessPolicy,
-      ScheduledExecutorService io) {
+      ScheduledExecutorService io,
+      GuardFilter guard) {
     this.hub = hub;
     this.settings = settings;
-    this.authenticator = authenticator;
     this.accessPolicy = accessPolicy;
     this.io = io;
+    this.guard = guard;
     this.writeTimeoutNanos = settings.writeTimeout().toNanos();
     this.idleTimeoutNanos = settings.idleTimeout().toNanos();
     this.pingIntervalNanos = settings.pingInterval().toNanos();
+    this.closeGraceMillis = settings.closeGrace().toMillis();
   }
 
   /** Checks every connection's write deadline, idle time and ping schedule; runs on a timer. */

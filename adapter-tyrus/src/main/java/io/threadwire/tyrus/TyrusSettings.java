@@ -37,7 +37,8 @@ import java.util.Objects;
  *     25s)
  * @param rateLimit how many frames a client may send (default 20 per second, bursts of 40, closed
  *     after 100 refused frames in a row)
- * @param shutdownGrace how long a stop waits for close frames to reach clients (default 2s)
+ * @param closeGrace how long a closing connection may take to flush its close frame before its TCP
+ *     connection is dropped: on stop, and after a slow consumer is cut off (default 5s)
  * @param ioThreads threads for write hand-offs, closes and the timer sweep (default 2)
  */
 public record TyrusSettings(
@@ -54,7 +55,7 @@ public record TyrusSettings(
     Duration idleTimeout,
     Duration pingInterval,
     RateLimit rateLimit,
-    Duration shutdownGrace,
+    Duration closeGrace,
     int ioThreads) {
 
   private static final TyrusSettings DEFAULTS = new Builder().build();
@@ -87,12 +88,22 @@ public record TyrusSettings(
     positive(writeTimeout, "writeTimeout");
     positive(idleTimeout, "idleTimeout");
     positive(pingInterval, "pingInterval");
-    positive(shutdownGrace, "shutdownGrace");
+    positive(closeGrace, "closeGrace");
   }
 
   /** Returns the defaults listed on this record. */
   public static TyrusSettings defaults() {
     return DEFAULTS;
+  }
+
+  /**
+   * Returns the settings under {@code threadwire.tyrus} of {@code config}; see {@link
+   * TyrusConfig#tyrusSettings}. Needs Typesafe Config on the classpath.
+   *
+   * @throws com.typesafe.config.ConfigException naming the first bad key
+   */
+  public static TyrusSettings fromConfig(com.typesafe.config.Config config) {
+    return TyrusConfig.tyrusSettings(config);
   }
 
   /** Returns a builder starting from the defaults. */
@@ -172,7 +183,7 @@ public record TyrusSettings(
     private Duration idleTimeout = Duration.ofSeconds(60);
     private Duration pingInterval = Duration.ofSeconds(25);
     private RateLimit rateLimit = RateLimit.defaults();
-    private Duration shutdownGrace = Duration.ofSeconds(2);
+    private Duration closeGrace = Duration.ofSeconds(5);
     private int ioThreads = 2;
 
     private Builder() {}
@@ -191,7 +202,7 @@ public record TyrusSettings(
       idleTimeout = s.idleTimeout;
       pingInterval = s.pingInterval;
       rateLimit = s.rateLimit;
-      shutdownGrace = s.shutdownGrace;
+      closeGrace = s.closeGrace;
       ioThreads = s.ioThreads;
     }
 
@@ -273,9 +284,9 @@ public record TyrusSettings(
       return this;
     }
 
-    /** Sets {@link TyrusSettings#shutdownGrace()}. */
-    public Builder shutdownGrace(Duration value) {
-      shutdownGrace = value;
+    /** Sets {@link TyrusSettings#closeGrace()}. */
+    public Builder closeGrace(Duration value) {
+      closeGrace = value;
       return this;
     }
 
@@ -305,7 +316,7 @@ public record TyrusSettings(
           idleTimeout,
           pingInterval,
           rateLimit,
-          shutdownGrace,
+          closeGrace,
           ioThreads);
     }
   }

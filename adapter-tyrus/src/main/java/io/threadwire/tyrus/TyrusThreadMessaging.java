@@ -68,9 +68,12 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
     ScheduledThreadPoolExecutor io =
         new ScheduledThreadPoolExecutor(settings.ioThreads(), daemon());
     io.setRemoveOnCancelPolicy(true);
-    this.ctx = new ServerContext(hub, settings, b.authenticator, b.accessPolicy, io);
+    GuardFilter guard = new GuardFilter(settings, b.authenticator);
+    this.ctx = new ServerContext(hub, settings, b.accessPolicy, io, guard);
+    // Tyrus fails a read larger than its buffer even when it holds many small frames; the guard
+    // filter has already refused any single frame over maxFrameBytes.
     int incoming = Math.max(4 * 1024 * 1024, 2 * settings.maxFrameBytes() + 1024);
-    this.container = new BoundServerContainer(settings.host(), incoming, (l, c) -> {});
+    this.container = new BoundServerContainer(settings.host(), incoming, guard);
   }
 
   /** Returns a server with {@code settings}, default hub settings and allow-all security. */
@@ -152,8 +155,22 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
       for (WsConnection c : ctx.connections.values()) {
         c.finish(CloseCodes.GOING_AWAY, "server stopping", Causes.STOPPING);
       }
+      awaitClientsGone();
+      ctx.guard.terminateAll();
       closeQuietly();
       LOG.info("Threadwire WebSocket server stopped");
+    }
+  }
+
+  /** Gives close frames up to the close grace to reach clients; TCP closes follow each one. */
+  private void awaitClientsGone() {
+    long deadline = System.nanoTime() + settings.closeGrace().toNanos();
+    try {
+      while (ctx.guard.openConnections() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

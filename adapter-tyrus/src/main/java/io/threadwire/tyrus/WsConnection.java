@@ -15,6 +15,7 @@ import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,7 @@ public final class WsConnection extends Endpoint implements TransportConnection 
   private final AtomicBoolean finished = new AtomicBoolean();
   private volatile UserId user = UserId.anonymous();
   private volatile Session session;
+  private volatile org.glassfish.grizzly.Connection<?> tcp;
   private volatile long lastInboundNanos = System.nanoTime();
   private volatile long lastPingNanos;
 
@@ -73,9 +75,12 @@ public final class WsConnection extends Endpoint implements TransportConnection 
   @Override
   public void onOpen(Session session, EndpointConfig config) {
     this.session = session;
-    if (config.getUserProperties().get(EndpointConfigurator.USER_KEY) instanceof UserId u) {
-      user = u;
+    if (config.getUserProperties().get(EndpointConfigurator.ADMISSION_KEY)
+        instanceof GuardFilter.Admission a) {
+      user = a.user();
+      tcp = a.connection();
     }
+    session.setMaxTextMessageBufferSize(ctx.settings.maxFrameBytes());
     out.attach(session.getAsyncRemote());
     session.addMessageHandler(String.class, this::onText);
     session.addMessageHandler(PongMessage.class, pong -> lastInboundNanos = System.nanoTime());
@@ -122,10 +127,27 @@ public final class WsConnection extends Endpoint implements TransportConnection 
     }
   }
 
-  /** Schedules {@link #finish} on an I/O thread; safe from anywhere, including the hub's lock. */
+  /**
+   * Closes like {@link #finish}, then drops the TCP connection if the client has not taken the
+   * close frame within the close grace: a client that stopped reading would otherwise hold its
+   * socket, and the bytes queued in it, forever.
+   */
+  void cutOff(CloseCodes code, String reason, Throwable cause) {
+    finish(code, reason, cause);
+    org.glassfish.grizzly.Connection<?> c = tcp;
+    if (c != null && c.isOpen()) {
+      try {
+        ctx.io.schedule(c::terminateSilently, ctx.closeGraceMillis, TimeUnit.MILLISECONDS);
+      } catch (RuntimeException e) {
+        c.terminateSilently();
+      }
+    }
+  }
+
+  /** Schedules {@link #cutOff} on an I/O thread; safe from anywhere, including the hub's lock. */
   void cutAsync(CloseCodes code, String reason, Throwable cause) {
     try {
-      ctx.io.execute(() -> finish(code, reason, cause));
+      ctx.io.execute(() -> cutOff(code, reason, cause));
     } catch (RuntimeException e) {
       // The executor is gone: the server is stopping and closes every session itself.
       LOG.debug("connection={} could not schedule close: {}", id, e.toString());
@@ -144,7 +166,7 @@ public final class WsConnection extends Endpoint implements TransportConnection 
   void sweep(long now) {
     if (out.isStalled(now, ctx.writeTimeoutNanos)) {
       LOG.info("connection={} user={} is a slow consumer: write timed out", id, user);
-      finish(CloseCodes.TRY_AGAIN_LATER, "slow consumer: write timed out", Causes.WRITE_TIMEOUT);
+      cutOff(CloseCodes.TRY_AGAIN_LATER, "slow consumer: write timed out", Causes.WRITE_TIMEOUT);
       return;
     }
     long silent = now - lastInboundNanos;

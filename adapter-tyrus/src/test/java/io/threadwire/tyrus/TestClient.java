@@ -134,6 +134,11 @@ final class TestClient implements WebSocket.Listener, AutoCloseable {
     ws.sendText(text, true).join();
   }
 
+  /** Sends raw text as one frame without waiting: the server may close before it is all sent. */
+  void sendTextNoWait(String text) {
+    ws.sendText(text, true);
+  }
+
   /** Sends a frame built from {@code fields} (pairs of name, value) and returns its ref. */
   String send(String type, Object... fields) {
     Map<String, Object> frame = new java.util.LinkedHashMap<>();

@@ -1,0 +1,221 @@
+package io.threadwire.tyrus;
+
+import io.threadwire.UserId;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.glassfish.grizzly.CloseType;
+import org.glassfish.grizzly.Closeable;
+import org.glassfish.grizzly.CompletionHandler;
+import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.EmptyCompletionHandler;
+import org.glassfish.grizzly.Grizzly;
+import org.glassfish.grizzly.WriteResult;
+import org.glassfish.grizzly.attributes.Attribute;
+import org.glassfish.grizzly.filterchain.BaseFilter;
+import org.glassfish.grizzly.filterchain.FilterChainBuilder;
+import org.glassfish.grizzly.filterchain.FilterChainContext;
+import org.glassfish.grizzly.filterchain.NextAction;
+import org.glassfish.grizzly.http.HttpContent;
+import org.glassfish.grizzly.http.HttpHeader;
+import org.glassfish.grizzly.http.HttpRequestPacket;
+import org.glassfish.grizzly.http.HttpResponsePacket;
+import org.glassfish.grizzly.http.server.AddOn;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.http.util.Parameters;
+import org.glassfish.grizzly.memory.Buffers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Grizzly filter in front of Tyrus's WebSocket filter that owns everything Tyrus does not do well
+ * at the TCP level:
+ *
+ * <ul>
+ *   <li>the handshake gate: origin allow-list and {@link HandshakeAuthenticator}, answered with a
+ *       complete {@code 403} response and a closed socket (Tyrus leaves a refused handshake's
+ *       response unterminated, so clients hang);
+ *   <li>the frame-size limit, from each frame's header, before Tyrus buffers it: too big closes
+ *       with 1009 at once;
+ *   <li>the TCP connection behind each session, so a stop can wait for close frames to flush and a
+ *       cut-off client that never reads can be dropped.
+ * </ul>
+ *
+ * <p>An admitted handshake is tagged with a server-generated header ({@link #ADMISSION_HEADER}, any
+ * client-sent value removed first) that {@link EndpointConfigurator} exchanges for the {@link
+ * Admission}.
+ */
+final class GuardFilter extends BaseFilter implements AddOn {
+
+  static final String ADMISSION_HEADER = "X-Threadwire-Admission";
+
+  private static final Logger LOG = LoggerFactory.getLogger(GuardFilter.class);
+  private static final Attribute<FrameSizeGuard> SIZE_GUARD =
+      Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute("threadwire.frameSizeGuard");
+  private static final byte[] TOO_BIG = FrameSizeGuard.closeFrame(1009, "frame too big");
+
+  private final TyrusSettings settings;
+  private final HandshakeAuthenticator authenticator;
+  private final Set<Connection<?>> open = ConcurrentHashMap.newKeySet();
+  private final Map<String, Admission> admissions = new ConcurrentHashMap<>();
+  private final AtomicLong sequence = new AtomicLong();
+
+  GuardFilter(TyrusSettings settings, HandshakeAuthenticator authenticator) {
+    this.settings = settings;
+    this.authenticator = authenticator;
+  }
+
+  /** Who a handshake was admitted as, and the TCP connection it came on. */
+  record Admission(UserId user, Connection<?> connection) {}
+
+  @Override
+  public void setup(NetworkListener listener, FilterChainBuilder builder) {
+    int index = builder.indexOfType(org.glassfish.grizzly.http.server.HttpServerFilter.class);
+    builder.add(index, this);
+  }
+
+  /** Returns and forgets the admission tagged {@code handle}, if any. */
+  Optional<Admission> admission(String handle) {
+    return Optional.ofNullable(admissions.remove(handle));
+  }
+
+  /** Returns the number of open TCP connections. */
+  int openConnections() {
+    return open.size();
+  }
+
+  /** Drops every TCP connection at once. */
+  void terminateAll() {
+    for (Connection<?> c : open) {
+      c.terminateSilently();
+    }
+  }
+
+  @Override
+  public NextAction handleAccept(FilterChainContext ctx) throws IOException {
+    Connection<?> c = ctx.getConnection();
+    open.add(c);
+    c.addCloseListener(onClose(() -> open.remove(c)));
+    return ctx.getInvokeAction();
+  }
+
+  @Override
+  public NextAction handleRead(FilterChainContext ctx) throws IOException {
+    if (!(ctx.getMessage() instanceof HttpContent content)) {
+      return ctx.getInvokeAction();
+    }
+    Connection<?> connection = ctx.getConnection();
+    FrameSizeGuard guard = SIZE_GUARD.get(connection);
+    if (guard != null) {
+      if (guard.accept(content.getContent())) {
+        return ctx.getInvokeAction();
+      }
+      LOG.info(
+          "connection from {} sent a frame over {} bytes: closing with 1009",
+          connection.getPeerAddress(),
+          settings.maxFrameBytes());
+      ctx.write(Buffers.wrap(connection.getMemoryManager(), TOO_BIG), closeAfterWrite(connection));
+      return ctx.getStopAction();
+    }
+    HttpHeader header = content.getHttpHeader();
+    if (!header.isRequest() || !"websocket".equalsIgnoreCase(header.getUpgrade())) {
+      return ctx.getInvokeAction();
+    }
+    HttpRequestPacket request = (HttpRequestPacket) header;
+    request.getHeaders().removeHeader(ADMISSION_HEADER);
+    if (!settings.path().equals(request.getRequestURI())) {
+      return ctx.getInvokeAction(); // not ours: Tyrus answers it
+    }
+    String origin = request.getHeader("Origin");
+    if (origin != null && !settings.isOriginAllowed(origin)) {
+      LOG.info("handshake refused: origin {} is not allowed", origin);
+      return refuse(ctx, request);
+    }
+    Handshake handshake =
+        Handshake.of(
+            headers(request),
+            parameters(request),
+            settings.tokenHeader(),
+            settings.tokenQueryParameter());
+    Optional<UserId> user;
+    try {
+      user = authenticator.authenticate(handshake);
+    } catch (RuntimeException e) {
+      LOG.warn("handshake refused: the authenticator failed", e);
+      user = Optional.empty();
+    }
+    if (user.isEmpty()) {
+      LOG.info("handshake refused: not authenticated ({})", handshake);
+      return refuse(ctx, request);
+    }
+    String handle = Long.toString(sequence.incrementAndGet(), 36);
+    admissions.put(handle, new Admission(user.get(), connection));
+    connection.addCloseListener(onClose(() -> admissions.remove(handle)));
+    request.setHeader(ADMISSION_HEADER, handle);
+    FrameSizeGuard newGuard = new FrameSizeGuard(settings.maxFrameBytes());
+    SIZE_GUARD.set(connection, newGuard);
+    if (!newGuard.accept(content.getContent())) {
+      ctx.write(Buffers.wrap(connection.getMemoryManager(), TOO_BIG), closeAfterWrite(connection));
+      return ctx.getStopAction();
+    }
+    return ctx.getInvokeAction();
+  }
+
+  private static org.glassfish.grizzly.CloseListener<Closeable, CloseType> onClose(Runnable r) {
+    return (closeable, type) -> r.run();
+  }
+
+  private NextAction refuse(FilterChainContext ctx, HttpRequestPacket request) {
+    HttpResponsePacket response = request.getResponse();
+    response.setStatus(403);
+    response.setReasonPhrase("Forbidden");
+    response.setContentLength(0);
+    response.addHeader("Connection", "close");
+    ctx.write(
+        HttpContent.builder(response).last(true).build(), closeAfterWrite(ctx.getConnection()));
+    return ctx.getStopAction();
+  }
+
+  @SuppressWarnings("rawtypes") // Grizzly's FilterChainContext.write takes a raw WriteResult
+  private static CompletionHandler<WriteResult> closeAfterWrite(Connection<?> c) {
+    return new EmptyCompletionHandler<WriteResult>() {
+      @Override
+      public void completed(WriteResult result) {
+        c.closeSilently();
+      }
+
+      @Override
+      public void failed(Throwable throwable) {
+        c.terminateSilently();
+      }
+    };
+  }
+
+  private static Map<String, List<String>> headers(HttpRequestPacket request) {
+    Map<String, List<String>> headers = new HashMap<>();
+    for (String name : request.getHeaders().names()) {
+      List<String> values = new java.util.ArrayList<>();
+      request.getHeaders().values(name).forEach(values::add);
+      headers.put(name, values);
+    }
+    return headers;
+  }
+
+  private static Map<String, List<String>> parameters(HttpRequestPacket request) {
+    Parameters parameters = new Parameters();
+    parameters.setQuery(request.getQueryStringDC());
+    parameters.setQueryStringEncoding(StandardCharsets.UTF_8);
+    Map<String, List<String>> map = new HashMap<>();
+    for (String name : parameters.getParameterNames()) {
+      map.put(name, Arrays.asList(parameters.getParameterValues(name)));
+    }
+    return map;
+  }
+}

@@ -1,0 +1,189 @@
+package io.threadwire.tyrus;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigObject;
+import io.threadwire.HistoryPolicies;
+import io.threadwire.HistoryPolicy;
+import io.threadwire.hub.HubSettings;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * Reads {@link TyrusSettings} from {@code threadwire.tyrus} and {@link HubSettings} from {@code
+ * threadwire.hub} of a Typesafe {@link Config}; the module's {@code reference.conf} lists every key
+ * with its default. Reading fails fast: a missing, mistyped or out-of-range value throws a {@link
+ * ConfigException} naming the key.
+ *
+ * <p>Typesafe Config is an optional dependency: only hosts that call this class need it.
+ */
+public final class TyrusConfig {
+
+  /** The path of the transport settings. */
+  public static final String TYRUS_PATH = "threadwire.tyrus";
+
+  /** The path of the hub settings. */
+  public static final String HUB_PATH = "threadwire.hub";
+
+  private TyrusConfig() {}
+
+  /**
+   * Returns the transport settings under {@code threadwire.tyrus} of {@code config}.
+   *
+   * @throws ConfigException naming the first key that is missing, mistyped or out of range
+   */
+  public static TyrusSettings tyrusSettings(Config config) {
+    Config c = config.getConfig(TYRUS_PATH);
+    TyrusSettings.Builder b = TyrusSettings.builder();
+    set("host", () -> b.host(c.getString("host")));
+    set("port", () -> b.port(c.getInt("port")));
+    set("path", () -> b.path(c.getString("path")));
+    set("allowed-origins", () -> b.allowedOrigins(c.getStringList("allowed-origins")));
+    set("token-header", () -> b.tokenHeader(c.getString("token-header")));
+    set("token-query-parameter", () -> b.tokenQueryParameter(c.getString("token-query-parameter")));
+    set("max-frame-size", () -> b.maxFrameBytes(intBytes(c, "max-frame-size")));
+    set(
+        "outbound.max-queued-frames",
+        () -> b.maxQueuedFrames(c.getInt("outbound.max-queued-frames")));
+    set(
+        "outbound.max-queued-bytes",
+        () -> b.maxQueuedBytes(c.getBytes("outbound.max-queued-bytes")));
+    set("outbound.write-timeout", () -> b.writeTimeout(c.getDuration("outbound.write-timeout")));
+    set("idle-timeout", () -> b.idleTimeout(c.getDuration("idle-timeout")));
+    set("ping-interval", () -> b.pingInterval(c.getDuration("ping-interval")));
+    set(
+        "rate-limit",
+        () ->
+            b.rateLimit(
+                new TyrusSettings.RateLimit(
+                    c.getInt("rate-limit.frames"),
+                    c.getDuration("rate-limit.per"),
+                    c.getInt("rate-limit.burst"),
+                    c.getInt("rate-limit.close-after"))));
+    set("close-grace", () -> b.closeGrace(c.getDuration("close-grace")));
+    set("io-threads", () -> b.ioThreads(c.getInt("io-threads")));
+    return build(TYRUS_PATH, b::build);
+  }
+
+  /**
+   * Returns the hub settings under {@code threadwire.hub} of {@code config}.
+   *
+   * @throws ConfigException naming the first key that is missing, mistyped or out of range
+   */
+  public static HubSettings hubSettings(Config config) {
+    Config c = config.getConfig(HUB_PATH);
+    return build(
+        HUB_PATH,
+        () -> {
+          HistoryPolicy history = history(c.getConfig("history"), "history");
+          HistoryPolicies policies = HistoryPolicies.uniform(history);
+          ConfigObject prefixes = c.getObject("history-prefixes");
+          for (String prefix : prefixes.keySet()) {
+            Config override = prefixes.toConfig().getConfig("\"" + prefix + "\"");
+            policies =
+                policies.withPrefix(
+                    prefix,
+                    history(
+                        override.withFallback(c.getConfig("history")),
+                        "history-prefixes.\"" + prefix + "\""));
+          }
+          return new HubSettings(
+              c.getDuration("send-timeout"),
+              c.getDuration("idle-thread-ttl"),
+              c.getDuration("idempotency-window"),
+              c.getInt("idempotency-max-keys"),
+              c.getInt("max-threads-per-connection"),
+              intBytes(c, "max-message-size"),
+              c.getDuration("maintenance-interval"),
+              policies);
+        });
+  }
+
+  private static HistoryPolicy history(Config h, String path) {
+    try {
+      String overflow = h.getString("overflow").toUpperCase(Locale.ROOT);
+      HistoryPolicy.Overflow o;
+      try {
+        o = HistoryPolicy.Overflow.valueOf(overflow);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException.BadValue(
+            h.origin(), "overflow", "must be DROP_OLDEST or REJECT, got " + overflow);
+      }
+      return new HistoryPolicy(
+          h.getBoolean("enabled"),
+          h.getInt("max-messages"),
+          h.getBytes("max-bytes"),
+          h.getDuration("max-age"),
+          o);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException.BadValue(HUB_PATH + "." + path, e.getMessage(), e);
+    }
+  }
+
+  private static int intBytes(Config c, String key) {
+    long bytes = c.getBytes(key);
+    if (bytes > Integer.MAX_VALUE) {
+      throw new ConfigException.BadValue(c.origin(), key, "must be at most 2GiB, got " + bytes);
+    }
+    return (int) bytes;
+  }
+
+  private static void set(String key, Runnable setter) {
+    try {
+      setter.run();
+    } catch (IllegalArgumentException e) {
+      String named = keyFor(e.getMessage());
+      throw new ConfigException.BadValue(
+          TYRUS_PATH + "." + (named.equals(UNKNOWN) ? key : named), e.getMessage(), e);
+    }
+  }
+
+  private static <T> T build(String path, Supplier<T> build) {
+    try {
+      return build.get();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException.BadValue(path + "." + keyFor(e.getMessage()), e.getMessage(), e);
+    }
+  }
+
+  /** Record components as validation messages name them, and their configuration keys. */
+  private static final String[][] KEYS = {
+    {"host", "host"},
+    {"port", "port"},
+    {"path", "path"},
+    {"maxFrameBytes", "max-frame-size"},
+    {"maxQueuedFrames", "outbound.max-queued-frames"},
+    {"maxQueuedBytes", "outbound.max-queued-bytes"},
+    {"writeTimeout", "outbound.write-timeout"},
+    {"idleTimeout", "idle-timeout"},
+    {"pingInterval", "ping-interval"},
+    {"rateLimit.frames", "rate-limit.frames"},
+    {"rateLimit.per", "rate-limit.per"},
+    {"rateLimit.burst", "rate-limit.burst"},
+    {"rateLimit.closeAfter", "rate-limit.close-after"},
+    {"closeGrace", "close-grace"},
+    {"ioThreads", "io-threads"},
+    {"sendTimeout", "send-timeout"},
+    {"idleThreadTtl", "idle-thread-ttl"},
+    {"idempotencyWindow", "idempotency-window"},
+    {"idempotencyMaxKeys", "idempotency-max-keys"},
+    {"maxThreadsPerConnection", "max-threads-per-connection"},
+    {"maxMessageBytes", "max-message-size"},
+    {"maintenanceInterval", "maintenance-interval"},
+  };
+
+  private static final String UNKNOWN = "(unknown key)";
+
+  private static String keyFor(String message) {
+    String m = message == null ? "" : message;
+    String best = "";
+    String key = UNKNOWN;
+    for (String[] k : KEYS) {
+      if (m.startsWith(k[0] + " ") && k[0].length() > best.length()) {
+        best = k[0];
+        key = k[1];
+      }
+    }
+    return key;
+  }
+}

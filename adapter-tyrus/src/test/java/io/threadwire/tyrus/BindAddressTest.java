@@ -1,0 +1,84 @@
+package io.threadwire.tyrus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The configured host is bound exactly. On Linux the whole of 127.0.0.0/8 reaches the loopback
+ * interface, so 127.0.0.2 is a second local address that a wildcard bind would answer on; the test
+ * first proves that 127.0.0.2 is usable here, with a server bound to it.
+ */
+@Tag("socket")
+@DisplayName("The bind address is honoured")
+class BindAddressTest {
+
+  private static void connect(String host, int port) throws IOException {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(host, port), 5000);
+    }
+  }
+
+  @Test
+  @DisplayName("a server bound to 127.0.0.1 is not reachable on 127.0.0.2")
+  void loopbackOnly() throws Exception {
+    try (TyrusThreadMessaging m =
+        TyrusThreadMessaging.create(TyrusSettings.builder().host("127.0.0.1").port(0).build())) {
+      m.start();
+      int port = m.boundPort();
+      connect("127.0.0.1", port);
+      assertThatThrownBy(() -> connect("127.0.0.2", port)).isInstanceOf(ConnectException.class);
+      try (TestClient c = TestClient.connect(m.uri(), Map.of())) {
+        assertThat(c.connectionId()).isNotBlank();
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("a server bound to 127.0.0.2 answers there and not on 127.0.0.1")
+  void otherLoopbackAddress() throws Exception {
+    try (TyrusThreadMessaging m =
+        TyrusThreadMessaging.create(TyrusSettings.builder().host("127.0.0.2").port(0).build())) {
+      m.start();
+      int port = m.boundPort();
+      connect("127.0.0.2", port);
+      assertThatThrownBy(() -> connect("127.0.0.1", port)).isInstanceOf(ConnectException.class);
+      assertThat(m.uri().getHost()).isEqualTo("127.0.0.2");
+    }
+  }
+
+  @Test
+  @DisplayName("the port is released on close")
+  void portReleased() throws Exception {
+    int port;
+    try (TyrusThreadMessaging m =
+        TyrusThreadMessaging.create(TyrusSettings.builder().port(0).build())) {
+      m.start();
+      port = m.boundPort();
+    }
+    assertThatThrownBy(() -> connect("127.0.0.1", port)).isInstanceOf(ConnectException.class);
+  }
+
+  @Test
+  @DisplayName("a port already in use fails start with a clear exception")
+  void portInUse() throws Exception {
+    try (TyrusThreadMessaging first =
+        TyrusThreadMessaging.create(TyrusSettings.builder().port(0).build())) {
+      first.start();
+      TyrusThreadMessaging second =
+          TyrusThreadMessaging.create(TyrusSettings.builder().port(first.boundPort()).build());
+      assertThatThrownBy(second::start)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining(String.valueOf(first.boundPort()));
+      second.close();
+    }
+  }
+}

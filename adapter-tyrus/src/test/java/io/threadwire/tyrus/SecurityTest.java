@@ -1,0 +1,128 @@
+package io.threadwire.tyrus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.threadwire.ThreadId;
+import io.threadwire.UserId;
+import java.net.URI;
+import java.net.http.WebSocketHandshakeException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+@Tag("socket")
+@DisplayName("Handshake authentication, origin allow-list and thread access policy")
+class SecurityTest {
+
+  private final List<AutoCloseable> open = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (int i = open.size() - 1; i >= 0; i--) {
+      open.get(i).close();
+    }
+  }
+
+  private TyrusThreadMessaging server(TyrusSettings settings) {
+    TyrusThreadMessaging m =
+        TyrusThreadMessaging.builder(settings)
+            .authenticator(
+                HandshakeAuthenticator.bearerTokens(
+                    token ->
+                        token.startsWith("token-")
+                            ? Optional.of(UserId.of(token.substring(6)))
+                            : Optional.empty()))
+            .accessPolicy((user, thread) -> thread.value().startsWith(user.value() + "."))
+            .build();
+    m.start();
+    open.add(m);
+    return m;
+  }
+
+  private TestClient connect(URI uri, Map<String, String> headers) {
+    TestClient c = TestClient.connect(uri, headers);
+    open.add(c);
+    return c;
+  }
+
+  private static int status(Throwable failure) {
+    assertThat(failure).isInstanceOf(WebSocketHandshakeException.class);
+    return ((WebSocketHandshakeException) failure).getResponse().statusCode();
+  }
+
+  @Test
+  @DisplayName("a valid bearer token in the header authenticates the connection as its user")
+  void tokenInHeader() {
+    TyrusThreadMessaging m = server(TyrusSettings.builder().port(0).build());
+    TestClient c = connect(m.uri(), Map.of("Authorization", "Bearer token-ada"));
+    JsonNode welcome = c.await(f -> "welcome".equals(f.path("type").asText()));
+    assertThat(welcome.path("user").asText()).isEqualTo("ada");
+  }
+
+  @Test
+  @DisplayName("a token in the query parameter works when there is no header")
+  void tokenInQuery() {
+    TyrusThreadMessaging m = server(TyrusSettings.builder().port(0).build());
+    TestClient c = connect(URI.create(m.uri() + "?access_token=token-bob"), Map.of());
+    assertThat(c.await(f -> f.has("user")).path("user").asText()).isEqualTo("bob");
+  }
+
+  @Test
+  @DisplayName("a handshake without a token or with a bad one is refused with HTTP 403")
+  void rejected() {
+    TyrusThreadMessaging m = server(TyrusSettings.builder().port(0).build());
+    assertThat(status(TestClient.connectFailure(m.uri(), Map.of()))).isEqualTo(403);
+    assertThat(status(TestClient.connectFailure(m.uri(), Map.of("Authorization", "Bearer nope"))))
+        .isEqualTo(403);
+    assertThat(m.hub().stats().connections()).isZero();
+  }
+
+  @Test
+  @DisplayName("an authenticator that throws refuses the handshake and the server goes on")
+  void authenticatorThrows() {
+    TyrusThreadMessaging m =
+        TyrusThreadMessaging.builder(TyrusSettings.builder().port(0).build())
+            .authenticator(
+                h -> {
+                  throw new IllegalStateException("identity provider down");
+                })
+            .build();
+    m.start();
+    open.add(m);
+    assertThat(status(TestClient.connectFailure(m.uri(), Map.of()))).isEqualTo(403);
+  }
+
+  @Test
+  @DisplayName("an origin outside the allow-list is refused with 403; listed or absent is fine")
+  void origins() {
+    TyrusThreadMessaging m =
+        server(
+            TyrusSettings.builder().port(0).allowedOrigins(List.of("https://app.example")).build());
+    Map<String, String> auth = Map.of("Authorization", "Bearer token-ada");
+    Map<String, String> evil = new java.util.HashMap<>(auth);
+    evil.put("Origin", "https://evil.example");
+    assertThat(status(TestClient.connectFailure(m.uri(), evil))).isEqualTo(403);
+    Map<String, String> good = new java.util.HashMap<>(auth);
+    good.put("Origin", "https://app.example");
+    assertThat(TestClient.connectFailure(m.uri(), good)).isNull();
+    assertThat(TestClient.connectFailure(m.uri(), auth)).isNull();
+  }
+
+  @Test
+  @DisplayName("the access policy decides which threads a user may join")
+  void accessPolicy() {
+    TyrusThreadMessaging m = server(TyrusSettings.builder().port(0).build());
+    TestClient ada = connect(m.uri(), Map.of("Authorization", "Bearer token-ada"));
+    assertThat(DeliveryTest.join(ada, ThreadId.of("ada.inbox")).path("type").asText())
+        .isEqualTo("joined");
+    JsonNode refused = DeliveryTest.join(ada, ThreadId.of("bob.inbox"));
+    assertThat(refused.path("code").asText()).isEqualTo("forbidden_thread");
+    assertThat(m.connectionCount(ThreadId.of("bob.inbox"))).isZero();
+  }
+}

@@ -1,0 +1,105 @@
+package io.threadwire.tyrus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import io.threadwire.HistoryPolicy;
+import io.threadwire.ThreadId;
+import io.threadwire.hub.HubSettings;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Configuration is read at the edge and fails fast naming the key")
+class TyrusConfigTest {
+
+  private static Config with(String hocon) {
+    return ConfigFactory.parseString(hocon)
+        .withFallback(ConfigFactory.defaultReference())
+        .resolve();
+  }
+
+  @Test
+  @DisplayName("reference.conf holds exactly the documented defaults")
+  void defaults() {
+    Config reference = ConfigFactory.defaultReference();
+    assertThat(TyrusConfig.tyrusSettings(reference)).isEqualTo(TyrusSettings.defaults());
+    assertThat(TyrusSettings.fromConfig(reference)).isEqualTo(TyrusSettings.defaults());
+    assertThat(TyrusConfig.hubSettings(reference)).isEqualTo(HubSettings.defaults());
+  }
+
+  @Test
+  @DisplayName("every key can be overridden")
+  void overrides() {
+    Config c =
+        with(
+            """
+            threadwire.tyrus {
+              host = "0.0.0.0", port = 0, path = "/ws", allowed-origins = ["https://a.example"]
+              max-frame-size = 16KiB, outbound { max-queued-frames = 8, write-timeout = 2s }
+              rate-limit { frames = 5, per = 10s, burst = 6, close-after = 7 }
+            }
+            threadwire.hub {
+              send-timeout = 3s, max-threads-per-connection = 4
+              history { max-messages = 10, overflow = reject }
+              history-prefixes { "typing." { enabled = false } }
+            }
+            """);
+    TyrusSettings t = TyrusConfig.tyrusSettings(c);
+    assertThat(t.host()).isEqualTo("0.0.0.0");
+    assertThat(t.port()).isZero();
+    assertThat(t.path()).isEqualTo("/ws");
+    assertThat(t.allowedOrigins()).isEqualTo(List.of("https://a.example"));
+    assertThat(t.maxFrameBytes()).isEqualTo(16 * 1024);
+    assertThat(t.maxQueuedFrames()).isEqualTo(8);
+    assertThat(t.writeTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(t.rateLimit())
+        .isEqualTo(new TyrusSettings.RateLimit(5, Duration.ofSeconds(10), 6, 7));
+    HubSettings h = TyrusConfig.hubSettings(c);
+    assertThat(h.sendTimeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(h.maxThreadsPerConnection()).isEqualTo(4);
+    HistoryPolicy room = h.historyPolicies().policyFor(ThreadId.of("room-1"));
+    assertThat(room.maxMessages()).isEqualTo(10);
+    assertThat(room.overflow()).isEqualTo(HistoryPolicy.Overflow.REJECT);
+    HistoryPolicy typing = h.historyPolicies().policyFor(ThreadId.of("typing.room-1"));
+    assertThat(typing.enabled()).isFalse();
+  }
+
+  @Test
+  @DisplayName("a value out of range names its key")
+  void outOfRange() {
+    assertThatThrownBy(() -> TyrusConfig.tyrusSettings(with("threadwire.tyrus.port = 70000")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("threadwire.tyrus.port");
+    assertThatThrownBy(
+            () -> TyrusConfig.tyrusSettings(with("threadwire.tyrus.outbound.write-timeout = 0s")))
+        .hasMessageContaining("threadwire.tyrus.outbound.write-timeout");
+    assertThatThrownBy(
+            () -> TyrusConfig.tyrusSettings(with("threadwire.tyrus.rate-limit.burst = 0")))
+        .hasMessageContaining("threadwire.tyrus.rate-limit.burst");
+    assertThatThrownBy(
+            () -> TyrusConfig.hubSettings(with("threadwire.hub.max-threads-per-connection = 0")))
+        .hasMessageContaining("threadwire.hub.max-threads-per-connection");
+    assertThatThrownBy(
+            () -> TyrusConfig.hubSettings(with("threadwire.hub.history.max-messages = 0")))
+        .hasMessageContaining("threadwire.hub.history");
+  }
+
+  @Test
+  @DisplayName("a mistyped or unknown-enum value names its key")
+  void mistyped() {
+    assertThatThrownBy(() -> TyrusConfig.tyrusSettings(with("threadwire.tyrus.port = eighty")))
+        .isInstanceOf(ConfigException.WrongType.class)
+        .hasMessageContaining("port");
+    assertThatThrownBy(
+            () -> TyrusConfig.hubSettings(with("threadwire.hub.history.overflow = sometimes")))
+        .hasMessageContaining("overflow");
+    assertThatThrownBy(() -> TyrusConfig.tyrusSettings(ConfigFactory.parseString("a = 1")))
+        .isInstanceOf(ConfigException.Missing.class)
+        .hasMessageContaining("threadwire");
+  }
+}
