@@ -1,6 +1,7 @@
 package io.threadwire.examples;
 
 import io.threadwire.ThreadMessaging;
+import io.threadwire.hub.HubSettings;
 import io.threadwire.tyrus.TyrusSettings;
 import io.threadwire.tyrus.TyrusThreadMessaging;
 
@@ -12,8 +13,8 @@ final class TyrusLiveTransport implements LiveTransport {
 
   private final TyrusThreadMessaging messaging;
 
-  TyrusLiveTransport(TyrusSettings settings) {
-    this.messaging = TyrusThreadMessaging.create(settings);
+  TyrusLiveTransport(TyrusSettings settings, HubSettings hubSettings) {
+    this.messaging = TyrusThreadMessaging.create(settings, hubSettings);
   }
 
   @Override
