@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.threadwire.startup.StartupFailedException;
+import java.io.UncheckedIOException;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -28,6 +29,13 @@ public final class Main {
       System.err.println(e.getMessage());
       System.exit(1);
       return;
+    } catch (UncheckedIOException | IllegalStateException e) {
+      // Most often a port in use: say which, and how to pick another.
+      System.err.println("could not start: " + describe(e));
+      System.err.println(
+          "another port? THREADWIRE_HTTP_PORT=9090 THREADWIRE_WS_PORT=9025 (0 = any free port)");
+      System.exit(1);
+      return;
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -48,5 +56,15 @@ public final class Main {
     System.out.println("  health        " + base + "health/ready  " + base + "health/live");
     System.out.println();
     stopped.await();
+  }
+
+  private static String describe(Throwable e) {
+    StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage()));
+    for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+      if (c.getMessage() != null && !sb.toString().contains(c.getMessage())) {
+        sb.append(": ").append(c.getMessage());
+      }
+    }
+    return sb.toString();
   }
 }

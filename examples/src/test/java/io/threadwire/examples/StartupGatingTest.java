@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.AbstractModule;
 import com.google.inject.Module;
 import com.google.inject.Provides;
+import com.google.inject.util.Modules;
 import io.threadwire.examples.TestApps.Response;
 import io.threadwire.startup.StartupFailedException;
 import jakarta.inject.Singleton;
@@ -61,6 +62,48 @@ class StartupGatingTest {
         .isInstanceOf(StartupFailedException.class);
     try (Socket s = new Socket()) {
       assertThatThrownBy(() -> s.connect(new InetSocketAddress("127.0.0.1", port), 2000))
+          .isInstanceOf(ConnectException.class);
+    }
+  }
+
+  @Test
+  @DisplayName("a taken HTTP port fails at once, naming the address")
+  void httpPortInUse() throws Exception {
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      assertThatThrownBy(
+              () ->
+                  TestApps.start(
+                      Map.of("threadwire.examples.http.port", port), Modules.EMPTY_MODULE))
+          .isInstanceOf(java.io.UncheckedIOException.class)
+          .hasMessageContaining("could not bind the HTTP server to 127.0.0.1:" + port);
+    }
+  }
+
+  @Test
+  @DisplayName("a taken WebSocket port fails at once, naming it, and frees the HTTP port")
+  void webSocketPortInUse() throws Exception {
+    int httpPort;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      httpPort = free.getLocalPort();
+    }
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      int wsPort = taken.getLocalPort();
+      assertThatThrownBy(
+              () ->
+                  TestApps.start(
+                      Map.of(
+                          "threadwire.examples.transport", "tyrus",
+                          "threadwire.examples.http.port", httpPort,
+                          "threadwire.tyrus.port", wsPort),
+                      Modules.EMPTY_MODULE))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("127.0.0.1:" + wsPort);
+    }
+    try (Socket s = new Socket()) {
+      assertThatThrownBy(() -> s.connect(new InetSocketAddress("127.0.0.1", httpPort), 2000))
           .isInstanceOf(ConnectException.class);
     }
   }
