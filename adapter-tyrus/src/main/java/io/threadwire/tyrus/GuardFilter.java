@@ -152,7 +152,7 @@ final class GuardFilter extends BaseFilter implements AddOn {
       user = Optional.empty();
     }
     if (user.isEmpty()) {
-      LOG.info("handshake refused: not authenticated ({})", handshake);
+      LOG.debug("handshake refused: not authenticated ({})", handshake);
       return refuse(ctx, request);
     }
     String handle = Long.toString(sequence.incrementAndGet(), 36);

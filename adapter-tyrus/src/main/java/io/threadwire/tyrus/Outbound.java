@@ -90,6 +90,7 @@ final class Outbound implements SendHandler, Runnable {
         result = Offer.CLOSED;
       } else if (frames >= maxFrames || bytes + size > maxBytes) {
         closed = true;
+        writeStartedNanos = 0;
         result = Offer.FULL;
       } else {
         queue.addLast(item);

@@ -155,11 +155,13 @@ public final class WsConnection extends Endpoint implements TransportConnection 
   }
 
   private void cleanUp(Throwable cause) {
-    out.close(cause);
+    // Forget the connection before failing its frames: whoever sees an outcome naming it failed
+    // also sees it gone from the thread.
     if (finished.compareAndSet(false, true)) {
       ctx.connections.remove(id, this);
       ctx.hub.unregister(id);
     }
+    out.close(cause);
   }
 
   /** Enforces the write timeout, the idle timeout and the ping schedule; called by the sweeper. */
