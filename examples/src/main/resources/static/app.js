@@ -6,7 +6,7 @@
 // {type:"message", thread, offset, id, payload | text, metadata}.
 
 const $ = (id) => document.getElementById(id);
-const state = { endpoint: null, thread: null, lastOffset: null, conn: null, joined: false };
+const state = { endpoint: null, thread: null, lastOffset: null, epoch: null, conn: null, joined: false };
 
 function setStatus(text) {
   const el = $('status');
@@ -31,6 +31,9 @@ function onFrame(frame) {
   switch (frame.type) {
     case 'joined':
       state.joined = true;
+      // A new epoch means the server lost the history the old offsets belong to: start over.
+      if (state.epoch !== null && frame.epoch !== state.epoch) setLastOffset(null);
+      state.epoch = frame.epoch;
       setStatus('connected');
       $('joined').textContent = `${frame.thread}: epoch ${frame.epoch}, offset ${frame.offset}, ` +
         `recovered ${frame.recovered}, replayed ${frame.replayed}, missed ${frame.missed}`;
@@ -76,7 +79,9 @@ function disconnect() {
   setStatus('disconnected');
 }
 
-function join(since) {
+// since: the last offset seen (null = live only); epoch: the history it belongs to, so a
+// reconnect after the server lost its history (a restart) is told about the gap.
+function join(since, epoch) {
   disconnect();
   state.thread = $('thread').value.trim();
   setStatus('connecting');
@@ -86,6 +91,7 @@ function join(since) {
     ws.onopen = () => {
       const frame = { type: 'join', thread: state.thread };
       if (since !== null) frame.since = since;
+      if (since !== null && epoch != null) frame.epoch = epoch;
       ws.send(JSON.stringify(frame));
     };
     ws.onmessage = (e) => onFrame(JSON.parse(e.data));
@@ -93,7 +99,7 @@ function join(since) {
     state.conn = ws;
   } else {
     let url = ep.url.replace('{thread}', encodeURIComponent(state.thread));
-    if (since !== null) url += `?since=${since}`;
+    if (since !== null) url += `?since=${since}` + (epoch != null ? `&epoch=${epoch}` : '');
     const es = new EventSource(url);
     es.addEventListener('joined', (e) => onFrame(JSON.parse(e.data)));
     es.addEventListener('message', (e) => onFrame(JSON.parse(e.data)));
@@ -125,7 +131,8 @@ async function init() {
     ? `WebSocket ${cfg.endpoint.url}` : 'in-memory (server-sent events)';
   $('join').onclick = () => { $('messages').replaceChildren(); setLastOffset(null); join(0); };
   $('disconnect').onclick = disconnect;
-  $('reconnect').onclick = () => join(state.lastOffset === null ? 0 : state.lastOffset);
+  $('reconnect').onclick = () =>
+    join(state.lastOffset === null ? 0 : state.lastOffset, state.lastOffset === null ? null : state.epoch);
   $('send').onclick = () => post(`${threadPath()}/messages`, { type: 'chat', text: $('send-text').value });
   $('agent-run').onclick = () => post(`${threadPath()}/agent-runs`, { prompt: $('send-text').value });
   join(0);

@@ -187,7 +187,8 @@ final class HttpApi implements AutoCloseable {
                             "not_found",
                             "no event stream with this transport; connect to "
                                 + transport.clientEndpoint().url()));
-        events.serve(exchange, thread, Requests.since(Exchanges.query(exchange).get("since")));
+        Map<String, String> query = Exchanges.query(exchange);
+        events.serve(exchange, thread, Requests.since(query.get("since"), query.get("epoch")));
       }
       default -> throw ApiException.notFound(path);
     }

@@ -19,21 +19,32 @@ final class Requests {
     return ThreadId.of(value);
   }
 
-  /** Returns the {@code since} query value as a position; absent means live only. */
-  static Since since(String value) {
-    if (value == null || value.isEmpty()) {
+  /**
+   * Returns the {@code since} (and optional {@code epoch}) query values as a position; no {@code
+   * since} means live only. With the epoch the client saw, a reconnect to a history that was lost
+   * meanwhile (a restart) replays what is retained and reports the gap.
+   */
+  static Since since(String since, String epoch) {
+    if (since == null || since.isEmpty()) {
       return Since.none();
     }
+    long offset = nonNegative(since, "since");
+    return epoch == null || epoch.isEmpty()
+        ? Since.offset(offset)
+        : Since.position(nonNegative(epoch, "epoch"), offset);
+  }
+
+  private static long nonNegative(String value, String name) {
     try {
-      long offset = Long.parseLong(value);
-      if (offset >= 0) {
-        return Since.offset(offset);
+      long n = Long.parseLong(value);
+      if (n >= 0) {
+        return n;
       }
     } catch (NumberFormatException e) {
       // fall through to the error below
     }
     throw ApiException.badRequest(
-        "invalid_since", "since must be a non-negative offset, got \"" + value + "\"");
+        "invalid_" + name, name + " must be a non-negative number, got \"" + value + "\"");
   }
 
   /** Returns a boolean query flag: absent or {@code false}, or {@code true} or empty. */

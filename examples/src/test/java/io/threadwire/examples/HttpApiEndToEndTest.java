@@ -51,7 +51,7 @@ abstract class HttpApiEndToEndTest {
   }
 
   private LiveClient open(String thread, Long since) {
-    return clients.open(app, thread, since);
+    return clients.open(app, thread, since, null);
   }
 
   @AfterAll
@@ -151,6 +151,22 @@ abstract class HttpApiEndToEndTest {
         Response live = post(app, "/api/threads/t-recover/messages", "{\"n\":5}");
         assertThat(live.text("status")).isEqualTo("DELIVERED");
         await().until(() -> client.offsets().equals(List.of(3L, 4L, 5L)));
+      }
+    }
+
+    @Test
+    @DisplayName(
+        "a client whose epoch is gone (history lost) gets what is retained and is told of the gap")
+    void epochGap() {
+      post(app, "/api/threads/t-epoch/messages", "{\"n\":1}");
+      post(app, "/api/threads/t-epoch/messages", "{\"n\":2}");
+      try (LiveClient client = clients.open(app, "t-epoch", 7L, 12345L)) {
+        await().until(() -> client.offsets().size() == 2);
+        JsonNode joined = client.frames("joined").get(0);
+        assertThat(joined.path("recovered").asBoolean()).isFalse();
+        assertThat(joined.path("missed").asLong()).isPositive();
+        assertThat(joined.path("epoch").asLong()).isNotEqualTo(12345L);
+        assertThat(client.offsets()).containsExactly(1L, 2L);
       }
     }
 

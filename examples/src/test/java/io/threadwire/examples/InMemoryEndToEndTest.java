@@ -15,11 +15,14 @@ class InMemoryEndToEndTest extends HttpApiEndToEndTest {
   }
 
   @Test
-  @DisplayName("the event stream refuses a negative since with 400 naming the parameter")
+  @DisplayName("the event stream refuses a bad since or epoch with 400 naming the parameter")
   void badSince() {
     Response since = TestApps.get(app(), "/api/threads/t-bad/events?since=-1");
     assertThat(since.status()).isEqualTo(400);
     assertThat(since.text("error")).isEqualTo("invalid_since");
+    Response epoch = TestApps.get(app(), "/api/threads/t-bad/events?since=1&epoch=x");
+    assertThat(epoch.status()).isEqualTo(400);
+    assertThat(epoch.text("error")).isEqualTo("invalid_epoch");
   }
 
   @Test

@@ -29,7 +29,10 @@ interface LiveClient extends AutoCloseable {
   /** Opens a client on a running app. */
   @FunctionalInterface
   interface Factory {
-    /** Joins {@code thread}, replaying after {@code since} when it is not null. */
-    LiveClient open(ExampleApp app, String thread, Long since);
+    /**
+     * Joins {@code thread}, replaying after {@code since} when it is not null, of {@code epoch}
+     * when that is not null.
+     */
+    LiveClient open(ExampleApp app, String thread, Long since, Long epoch);
   }
 }

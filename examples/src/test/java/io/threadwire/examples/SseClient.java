@@ -27,8 +27,13 @@ final class SseClient implements LiveClient {
   }
 
   /** Subscribes to {@code thread}, replaying after {@code since} when it is not null. */
-  static SseClient open(ExampleApp app, String thread, Long since) {
-    String path = "/api/threads/" + thread + "/events" + (since == null ? "" : "?since=" + since);
+  static SseClient open(ExampleApp app, String thread, Long since, Long epoch) {
+    String path =
+        "/api/threads/"
+            + thread
+            + "/events"
+            + (since == null ? "" : "?since=" + since)
+            + (since == null || epoch == null ? "" : "&epoch=" + epoch);
     try {
       HttpResponse<Stream<String>> response =
           TestApps.CLIENT

@@ -25,8 +25,11 @@ final class WebSocketClient implements LiveClient {
 
   private WebSocketClient() {}
 
-  /** Connects to the app's WebSocket endpoint and joins {@code thread}, after {@code since}. */
-  static WebSocketClient open(ExampleApp app, String thread, Long since) {
+  /**
+   * Connects to the app's WebSocket endpoint and joins {@code thread}, after {@code since} of
+   * {@code epoch} when given.
+   */
+  static WebSocketClient open(ExampleApp app, String thread, Long since, Long epoch) {
     JsonNode endpoint = TestApps.get(app, "/api/config").json().path("endpoint");
     if (!endpoint.path("kind").asText().equals("websocket")) {
       throw new IllegalStateException("the app serves no WebSocket: " + endpoint);
@@ -42,6 +45,9 @@ final class WebSocketClient implements LiveClient {
       ObjectNode join = TestApps.JSON.createObjectNode().put("type", "join").put("thread", thread);
       if (since != null) {
         join.put("since", since);
+      }
+      if (since != null && epoch != null) {
+        join.put("epoch", epoch);
       }
       client
           .socket
