@@ -2,6 +2,7 @@ package io.threadwire.tyrus;
 
 import io.threadwire.UserId;
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -73,7 +74,7 @@ final class GuardFilter extends BaseFilter implements AddOn {
   }
 
   /** Who a handshake was admitted as, and the TCP connection it came on. */
-  record Admission(UserId user, Connection<?> connection) {}
+  record Admission(UserId user, Connection<SocketAddress> connection) {}
 
   @Override
   public void setup(NetworkListener listener, FilterChainBuilder builder) {
@@ -156,7 +157,7 @@ final class GuardFilter extends BaseFilter implements AddOn {
       return refuse(ctx, request);
     }
     String handle = Long.toString(sequence.incrementAndGet(), 36);
-    admissions.put(handle, new Admission(user.get(), connection));
+    admissions.put(handle, new Admission(user.get(), tcp(connection)));
     connection.addCloseListener(onClose(() -> admissions.remove(handle)));
     request.setHeader(ADMISSION_HEADER, handle);
     FrameSizeGuard newGuard = new FrameSizeGuard(settings.maxFrameBytes());
@@ -170,6 +171,11 @@ final class GuardFilter extends BaseFilter implements AddOn {
 
   private static org.glassfish.grizzly.CloseListener<Closeable, CloseType> onClose(Runnable r) {
     return (closeable, type) -> r.run();
+  }
+
+  @SuppressWarnings("unchecked") // every Grizzly TCP connection is addressed by SocketAddress
+  private static Connection<SocketAddress> tcp(Connection<?> connection) {
+    return (Connection<SocketAddress>) connection;
   }
 
   private NextAction refuse(FilterChainContext ctx, HttpRequestPacket request) {

@@ -7,8 +7,16 @@ import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.util.ArrayDeque;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executor;
+import org.glassfish.grizzly.Buffer;
+import org.glassfish.grizzly.CompletionHandler;
+import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.EmptyCompletionHandler;
+import org.glassfish.grizzly.WriteResult;
+import org.glassfish.grizzly.memory.Buffers;
 
 /**
  * The outbound side of one connection: a bounded queue with exactly one asynchronous write in
@@ -30,6 +38,24 @@ final class Outbound implements SendHandler, Runnable {
   private final int maxFrames;
   private final long maxBytes;
   private RemoteEndpoint.Async remote;
+  private Connection<SocketAddress> tcp;
+  private final CompletionHandler<WriteResult<Buffer, SocketAddress>> onTcpWrite =
+      new EmptyCompletionHandler<>() {
+        @Override
+        public void completed(WriteResult<Buffer, SocketAddress> result) {
+          written(null);
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+          written(failure(cause));
+        }
+
+        @Override
+        public void cancelled() {
+          written(new CancellationException("write cancelled"));
+        }
+      };
 
   // Guarded by this. Entries come in pairs: the item (a Frame or a control String), its callback.
   private final ArrayDeque<Object> queue = new ArrayDeque<>();
@@ -68,8 +94,19 @@ final class Outbound implements SendHandler, Runnable {
     FULL
   }
 
+  /** Writes through Tyrus's asynchronous remote: per recipient, Tyrus encodes and frames. */
   void attach(RemoteEndpoint.Async remote) {
     this.remote = remote;
+  }
+
+  /**
+   * Writes pre-framed bytes straight to the session's TCP connection: a message is framed once per
+   * send for every recipient, and Tyrus's per-send bookkeeping (an idle-timer task scheduled on
+   * every asynchronous send) is skipped. Safe because frames are written whole, through Grizzly's
+   * write queue, and no extension that transforms frames is ever negotiated.
+   */
+  void attach(Connection<SocketAddress> tcp) {
+    this.tcp = tcp;
   }
 
   /** Queues a message frame for the hub. */
@@ -134,9 +171,15 @@ final class Outbound implements SendHandler, Runnable {
         syncFailure = null;
         writeStartedNanos = System.nanoTime() | 1L;
       }
-      String text = item instanceof Frame f ? f.text() : (String) item;
       try {
-        remote.sendText(text, this);
+        Connection<SocketAddress> c = tcp;
+        if (c != null) {
+          byte[] bytes =
+              item instanceof Frame f ? WireFrames.of(f) : WireFrames.text((String) item);
+          c.write(Buffers.wrap(c.getMemoryManager(), bytes), onTcpWrite);
+        } else {
+          remote.sendText(item instanceof Frame f ? f.text() : (String) item, this);
+        }
       } catch (RuntimeException e) {
         written(e);
       }

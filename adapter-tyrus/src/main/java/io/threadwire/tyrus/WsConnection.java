@@ -14,9 +14,11 @@ import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.glassfish.grizzly.Connection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +43,7 @@ public final class WsConnection extends Endpoint implements TransportConnection 
   private final AtomicBoolean finished = new AtomicBoolean();
   private volatile UserId user = UserId.anonymous();
   private volatile Session session;
-  private volatile org.glassfish.grizzly.Connection<?> tcp;
+  private volatile Connection<SocketAddress> tcp;
   private volatile long lastInboundNanos = System.nanoTime();
   private volatile long lastPingNanos;
 
@@ -79,6 +81,10 @@ public final class WsConnection extends Endpoint implements TransportConnection 
         instanceof GuardFilter.Admission a) {
       user = a.user();
       tcp = a.connection();
+    }
+    Connection<SocketAddress> c = tcp;
+    if (c != null) {
+      out.attach(c);
     }
     session.setMaxTextMessageBufferSize(ctx.settings.maxFrameBytes());
     out.attach(session.getAsyncRemote());
@@ -134,7 +140,7 @@ public final class WsConnection extends Endpoint implements TransportConnection 
    */
   void cutOff(CloseCodes code, String reason, Throwable cause) {
     finish(code, reason, cause);
-    org.glassfish.grizzly.Connection<?> c = tcp;
+    Connection<SocketAddress> c = tcp;
     if (c != null && c.isOpen()) {
       try {
         ctx.io.schedule(c::terminateSilently, ctx.closeGraceMillis, TimeUnit.MILLISECONDS);
