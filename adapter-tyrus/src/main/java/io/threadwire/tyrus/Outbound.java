@@ -63,6 +63,7 @@ final class Outbound implements SendHandler, Runnable {
   private long bytes;
   private boolean writing;
   private boolean inCall;
+  private Thread writer;
   private boolean syncDone;
   private Throwable syncFailure;
   private boolean closed;
@@ -167,6 +168,7 @@ final class Outbound implements SendHandler, Runnable {
         }
         item = queue.peekFirst();
         inCall = true;
+        writer = Thread.currentThread();
         syncDone = false;
         syncFailure = null;
         writeStartedNanos = System.nanoTime() | 1L;
@@ -186,6 +188,8 @@ final class Outbound implements SendHandler, Runnable {
       Throwable failure;
       synchronized (this) {
         inCall = false;
+        writer = null;
+        notifyAll();
         if (!syncDone) {
           return; // asynchronous: written() continues
         }
@@ -269,12 +273,26 @@ final class Outbound implements SendHandler, Runnable {
 
   /**
    * Closes the queue and fails every frame still in it, the one in flight included, with {@code
-   * cause}. Idempotent. Never call it from the hub's send path: callbacks run in the caller.
+   * cause}; a write being handed to the transport at this moment completes its hand-over first.
+   * Idempotent. Never call it from the hub's send path: callbacks run in the caller.
    */
   void close(Throwable cause) {
     Object[] drained;
     synchronized (this) {
       closed = true;
+      // A write being handed over right now goes first, so that the close frame the caller sends
+      // next is the last frame on the wire. Handing over never blocks, so this wait is short.
+      boolean interrupted = false;
+      while (inCall && writer != Thread.currentThread()) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
       writeStartedNanos = 0;
       drained = queue.toArray();
       queue.clear();
