@@ -48,8 +48,9 @@ public record HistoryPolicy(
     if (maxBytes < 1) {
       throw new IllegalArgumentException("maxBytes must be >= 1, got " + maxBytes);
     }
-    if (maxAge.isNegative() || maxAge.isZero()) {
-      throw new IllegalArgumentException("maxAge must be positive, got " + maxAge);
+    if (maxAge.isNegative() || maxAge.isZero() || maxAge.compareTo(Duration.ofDays(365)) > 0) {
+      throw new IllegalArgumentException(
+          "maxAge must be positive and at most 365 days, got " + maxAge);
     }
   }
 

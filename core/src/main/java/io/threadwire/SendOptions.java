@@ -38,12 +38,13 @@ public final class SendOptions {
   /**
    * Returns a copy with {@code timeout} instead of the configured send timeout.
    *
-   * @throws IllegalArgumentException if {@code timeout} is zero or negative
+   * @throws IllegalArgumentException if {@code timeout} is not positive or exceeds 365 days
    */
   public SendOptions withTimeout(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
-    if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+    if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofDays(365)) > 0) {
+      throw new IllegalArgumentException(
+          "timeout must be positive and at most 365 days, got " + timeout);
     }
     return new SendOptions(transientSend, timeout);
   }

@@ -108,7 +108,7 @@ public final class SendOutcome {
    *
    * @param delivered connections written to, at least 1
    * @param failedConnections connections whose write failed or timed out
-   * @param offset the history offset, or a negative value if the message was not stored
+   * @param offset the history offset, or 0 if the message was not stored
    */
   public static SendOutcome delivered(
       int delivered, List<ConnectionId> failedConnections, long offset) {
@@ -176,7 +176,7 @@ public final class SendOutcome {
    * Returns a {@link Status#ERROR} outcome that also names failed connections and an offset.
    *
    * @param timedOut connections that did not acknowledge the write in time
-   * @param offset the history offset if the message was stored before the error, else negative
+   * @param offset the history offset if the message was stored before the error, else 0
    */
   public static SendOutcome error(
       ErrorKind kind,

@@ -1,6 +1,7 @@
 package io.threadwire;
 
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 
@@ -15,14 +16,16 @@ import java.util.concurrent.ExecutionException;
  *   <li><b>Running</b>: after {@link #start()}; sends are accepted.
  *   <li><b>Closed</b>: after {@link #close()}; every send answers {@link
  *       SendOutcome.ErrorKind#CLOSED}, sends still in flight complete with what they achieved so
- *       far, and the transport's connections are closed. Closing is idempotent and final.
+ *       far, and the adapter closes its connections. Closing is idempotent and final.
  * </ol>
  *
  * <h2>Outcomes</h2>
  *
  * <p>Every send completes its stage with a {@link SendOutcome}; it never completes exceptionally
  * and never throws for an expected condition (not started, closed, invalid message, no recipients,
- * failing connections). Only programming errors ({@code null} arguments) throw.
+ * failing connections). Only programming errors ({@code null} arguments) throw. Each call returns a
+ * stage of its own: completing or cancelling it affects nobody else. Callbacks attached to it may
+ * run on a transport or maintenance thread and must not block.
  *
  * <h2>Ordering, thread safety and back-pressure</h2>
  *
@@ -36,7 +39,7 @@ public interface ThreadMessaging extends AutoCloseable {
 
   /**
    * Sends {@code message} to every connection joined to {@code thread} and keeps it in the thread's
-   * history.
+   * history, if the thread's history policy keeps any.
    */
   default CompletionStage<SendOutcome> send(ThreadId thread, Message message) {
     return send(thread, message, SendOptions.defaults());
@@ -50,9 +53,9 @@ public interface ThreadMessaging extends AutoCloseable {
   CompletionStage<SendOutcome> send(ThreadId thread, Message message, SendOptions options);
 
   /**
-   * Sends and waits for the outcome. The wait is bounded by the send timeout, so this never blocks
-   * forever; an interrupt ends the wait with an {@link SendOutcome.ErrorKind#INTERNAL} error and
-   * the interrupt flag set.
+   * Sends and waits for the outcome. Implementations bound the wait by the send timeout; an
+   * interrupt ends the wait with an {@link SendOutcome.ErrorKind#INTERNAL} error and the interrupt
+   * flag set. Never call it from a callback of another send's stage.
    */
   default SendOutcome sendAndWait(ThreadId thread, Message message, SendOptions options) {
     try {
@@ -63,11 +66,9 @@ public interface ThreadMessaging extends AutoCloseable {
           SendOutcome.ErrorKind.INTERNAL,
           "interrupted while waiting for the outcome",
           Optional.of(e));
-    } catch (ExecutionException e) {
+    } catch (ExecutionException | CancellationException e) {
       return SendOutcome.error(
-          SendOutcome.ErrorKind.INTERNAL,
-          "send failed unexpectedly: " + e.getCause(),
-          Optional.of(e.getCause()));
+          SendOutcome.ErrorKind.INTERNAL, "send failed unexpectedly: " + e, Optional.of(e));
     }
   }
 

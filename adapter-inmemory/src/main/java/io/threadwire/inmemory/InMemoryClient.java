@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A fake client connection of an {@link InMemoryThreadMessaging}: join threads, read what arrived,
@@ -114,11 +115,22 @@ public final class InMemoryClient implements AutoCloseable {
     return open;
   }
 
-  /** Disconnects: leaves every thread and stops receiving. Idempotent. */
+  /**
+   * Disconnects: leaves every thread, stops receiving, and fails every write still held by {@link
+   * Fault#NEVER_COMPLETE}. Idempotent.
+   */
   @Override
   public void close() {
     open = false;
     hub.unregister(id);
+    List<Pending> abandoned;
+    synchronized (this) {
+      abandoned = new ArrayList<>(pending);
+      pending.clear();
+    }
+    for (Pending p : abandoned) {
+      p.callback.failed(connection, new IOException("connection " + id + " closed"));
+    }
   }
 
   private void requireOpen() {
@@ -154,6 +166,11 @@ public final class InMemoryClient implements AutoCloseable {
       switch (fault) {
         case NONE -> {
           synchronized (InMemoryClient.this) {
+            if (!pending.isEmpty()) {
+              // Writes complete in order: this one waits behind the held ones.
+              pending.add(new Pending(frame, callback));
+              return;
+            }
             received.add(toReceived(frame));
           }
           callback.delivered(this);
@@ -167,7 +184,11 @@ public final class InMemoryClient implements AutoCloseable {
         case CLOSE_DURING_FANOUT -> {
           open = false;
           // A real transport learns of the close on its own thread; never re-enter the hub here.
-          transportEvents.execute(() -> hub.unregister(id));
+          try {
+            transportEvents.execute(() -> hub.unregister(id));
+          } catch (RejectedExecutionException e) {
+            // The messaging is closing; it forgets every connection anyway.
+          }
           callback.failed(this, new IOException("connection " + id + " closed during fan-out"));
         }
       }

@@ -13,7 +13,9 @@ import io.threadwire.spi.FrameEncoder;
 import io.threadwire.spi.HistoryStore;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -48,6 +50,8 @@ public final class InMemoryThreadMessaging implements ThreadMessaging {
             return t;
           });
 
+  private final Set<InMemoryClient> clients = ConcurrentHashMap.newKeySet();
+
   private InMemoryThreadMessaging(ThreadHub hub) {
     this.hub = hub;
   }
@@ -76,7 +80,10 @@ public final class InMemoryThreadMessaging implements ThreadMessaging {
   public InMemoryClient connect(UserId user, Fault fault) {
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(fault, "fault");
-    return new InMemoryClient(ConnectionId.next(), user, fault, hub, transportEvents);
+    InMemoryClient client =
+        new InMemoryClient(ConnectionId.next(), user, fault, hub, transportEvents);
+    clients.add(client);
+    return client;
   }
 
   /** Returns the hub behind this instance, for stats and on-demand maintenance. */
@@ -109,9 +116,14 @@ public final class InMemoryThreadMessaging implements ThreadMessaging {
     hub.start();
   }
 
+  /** Closes the hub, then every client it connected, then the event thread. */
   @Override
   public void close() {
     hub.close();
+    for (InMemoryClient c : clients) {
+      c.close();
+    }
+    clients.clear();
     transportEvents.shutdown();
   }
 

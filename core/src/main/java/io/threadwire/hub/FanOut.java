@@ -33,7 +33,7 @@ final class FanOut implements DeliveryCallback {
 
   /**
    * The thread handing out the frame, until {@link #dispatched()}. Answers given synchronously in
-   * that thread are counted in plain fields, sparing two atomic operations per recipient; no other
+   * that thread are counted in a plain field, sparing two atomic operations per recipient; no other
    * thread can ever see its own {@code Thread} here, so the field needs no volatile.
    */
   private Thread dispatcher = Thread.currentThread();
@@ -48,6 +48,14 @@ final class FanOut implements DeliveryCallback {
     this.recipients = recipients;
     this.deadlineMillis = deadlineMillis;
     this.pending = new AtomicInteger(recipients + 1);
+  }
+
+  /** Returns a fan-out already completed with {@code outcome}: nothing was handed out. */
+  static FanOut completed(ThreadId thread, SendOutcome outcome) {
+    FanOut f = new FanOut(thread, 0, 0, 0);
+    f.done.set(true);
+    f.future.complete(outcome);
+    return f;
   }
 
   @Override
@@ -83,16 +91,8 @@ final class FanOut implements DeliveryCallback {
       delivered.addAndGet(sync);
     }
     if (pending.addAndGet(-(sync + 1)) == 0) {
-      complete(false, "");
+      complete(null, "");
     }
-  }
-
-  /** Returns a fan-out already completed with {@code outcome}: nothing was handed out. */
-  static FanOut completed(ThreadId thread, SendOutcome outcome) {
-    FanOut f = new FanOut(thread, 0, 0, 0);
-    f.done.set(true);
-    f.future.complete(outcome);
-    return f;
   }
 
   boolean isDone() {
@@ -103,21 +103,35 @@ final class FanOut implements DeliveryCallback {
     return nowMillis >= deadlineMillis;
   }
 
-  /** Completes with what was achieved: recipients that have not answered count as failed. */
-  void expire(String why) {
-    complete(true, why);
+  /**
+   * Completes with what was achieved: recipients that have not answered count as timed out; if none
+   * was written to, the send ends in an error of {@code kind}.
+   */
+  void expire(ErrorKind kind, String why) {
+    complete(kind, why);
   }
 
   private void answered() {
     if (pending.decrementAndGet() == 0) {
-      complete(false, "");
+      complete(null, "");
     }
   }
 
-  private void complete(boolean cutShort, String why) {
+  private void complete(ErrorKind cutShortBy, String why) {
     if (!done.compareAndSet(false, true)) {
       return;
     }
+    SendOutcome outcome;
+    try {
+      outcome = outcome(cutShortBy, why);
+    } catch (RuntimeException e) {
+      outcome =
+          SendOutcome.error(ErrorKind.INTERNAL, "could not account the send: " + e, Optional.of(e));
+    }
+    Dispatch.complete(future, outcome);
+  }
+
+  private SendOutcome outcome(ErrorKind cutShortBy, String why) {
     int ok = delivered.get();
     List<ConnectionId> failedIds;
     Throwable first;
@@ -126,30 +140,32 @@ final class FanOut implements DeliveryCallback {
       first = firstFailure;
     }
     int unanswered = Math.max(0, recipients - ok - failedIds.size());
-    SendOutcome outcome;
     if (ok > 0) {
-      outcome = SendOutcome.delivered(ok, failedIds, offset, unanswered);
-    } else if (cutShort && unanswered > 0) {
-      outcome =
-          SendOutcome.error(
-              ErrorKind.TIMEOUT,
-              why + ": no connection of thread " + thread + " acknowledged the write",
-              Optional.of(new TimeoutException(why)),
-              failedIds,
-              unanswered,
-              offset);
-    } else if (offset > 0) {
-      outcome = SendOutcome.queued(offset, failedIds);
-    } else {
-      outcome =
-          SendOutcome.error(
-              ErrorKind.TRANSPORT_FAILURE,
-              "every write to thread " + thread + " failed: " + first,
-              Optional.ofNullable(first),
-              failedIds,
-              0,
-              offset);
+      return SendOutcome.delivered(ok, failedIds, offset, unanswered);
     }
-    future.complete(outcome);
+    if (cutShortBy != null && unanswered > 0) {
+      String reason =
+          why
+              + ": no connection of thread "
+              + thread
+              + " acknowledged the write"
+              + (offset > 0 ? " (kept in history at offset " + offset + ")" : "");
+      Throwable cause =
+          cutShortBy == ErrorKind.TIMEOUT
+              ? new TimeoutException(why)
+              : new IllegalStateException(why);
+      return SendOutcome.error(
+          cutShortBy, reason, Optional.of(cause), failedIds, unanswered, offset);
+    }
+    if (offset > 0) {
+      return SendOutcome.queued(offset, failedIds);
+    }
+    return SendOutcome.error(
+        ErrorKind.TRANSPORT_FAILURE,
+        "every write to thread " + thread + " failed: " + first,
+        Optional.ofNullable(first),
+        failedIds,
+        0,
+        offset);
   }
 }

@@ -34,6 +34,9 @@ public record HubSettings(
     Duration maintenanceInterval,
     HistoryPolicies historyPolicies) {
 
+  /** The longest duration any setting accepts. */
+  public static final Duration MAX_DURATION = Duration.ofDays(365);
+
   private static final HubSettings DEFAULTS =
       new HubSettings(
           Duration.ofSeconds(10),
@@ -164,8 +167,9 @@ public record HubSettings(
 
   private static void positive(Duration value, String name) {
     Objects.requireNonNull(value, name);
-    if (value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException(name + " must be positive, got " + value);
+    if (value.isNegative() || value.isZero() || value.compareTo(MAX_DURATION) > 0) {
+      throw new IllegalArgumentException(
+          name + " must be positive and at most 365 days, got " + value);
     }
   }
 

@@ -12,40 +12,43 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The default {@link HistoryStore}: history on the heap of this process, lost on restart (which the
- * epoch makes visible to recovering clients). Epochs come from the clock at creation plus a
- * sequence, so a restarted process, or a thread that expired and came back, never reuses one.
+ * epoch makes visible to recovering clients). Epochs start at a random value and count up, so a
+ * restarted process, or a thread that expired and came back, does not reuse one (short of a
+ * one-in-2^51 coincidence); they stay below 2^53 so JavaScript clients read them exactly.
  */
 public final class InMemoryHistoryStore implements HistoryStore {
 
   private final AtomicLong nextEpoch;
 
   private InMemoryHistoryStore(Clock clock) {
-    this.nextEpoch = new AtomicLong(clock.millis() * 1000);
+    // Random rather than clock-derived: two stores on one (manual or fixed) clock must differ.
+    this.nextEpoch = new AtomicLong(ThreadLocalRandom.current().nextLong(1L << 51) + 1);
   }
 
-  /** Returns a new store whose epochs are seeded from {@code clock}. */
+  /** Returns a new store; {@code clock} is accepted for symmetry with other stores. */
   public static InMemoryHistoryStore create(Clock clock) {
     return new InMemoryHistoryStore(clock);
   }
 
   @Override
   public ThreadHistory open(ThreadId thread, HistoryPolicy policy) {
-    return new Deque(nextEpoch.incrementAndGet(), policy);
+    return new ThreadDeque(nextEpoch.incrementAndGet(), policy);
   }
 
   /** One thread's history: a deque, guarded by the hub's per-thread lock. */
-  private static final class Deque implements ThreadHistory {
+  private static final class ThreadDeque implements ThreadHistory {
     private final long epoch;
     private final HistoryPolicy policy;
     private final ArrayDeque<HistoryEntry> entries = new ArrayDeque<>();
     private long lastOffset;
     private long bytes;
 
-    Deque(long epoch, HistoryPolicy policy) {
+    ThreadDeque(long epoch, HistoryPolicy policy) {
       this.epoch = epoch;
       this.policy = policy;
     }

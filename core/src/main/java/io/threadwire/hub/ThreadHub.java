@@ -19,17 +19,21 @@ import io.threadwire.spi.TransportConnection;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -118,38 +122,51 @@ public final class ThreadHub implements ThreadMessaging {
     if (ts == null && (options.isTransient() || !policyFor(thread).enabled())) {
       return CompletableFuture.completedFuture(SendOutcome.noRecipients());
     }
-    long nowMillis = clock.millis();
     while (true) {
       if (ts == null) {
         ts = threads.computeIfAbsent(thread, this::newThread);
       }
       FanOut fanOut;
-      synchronized (ts) {
-        if (ts.removed) {
-          ts = null;
-          continue;
-        }
-        ts.lastActivityMillis = nowMillis;
-        String key = message.idempotencyKey().orElse(null);
-        if (key != null) {
-          CompletableFuture<SendOutcome> earlier =
-              ts.rememberedOutcome(key, nowMillis, settings.idempotencyWindow().toMillis());
-          if (earlier != null) {
-            return earlier.thenApply(SendOutcome::asDuplicate);
+      Dispatch section = Dispatch.enter();
+      try {
+        synchronized (ts) {
+          if (ts.removed) {
+            ts = null;
+            if (state.get() != State.RUNNING) {
+              return CompletableFuture.completedFuture(notRunning(state.get()));
+            }
+            continue;
+          }
+          long nowMillis = clock.millis();
+          ts.lastActivityMillis = nowMillis;
+          String key = message.idempotencyKey().orElse(null);
+          if (key != null) {
+            CompletableFuture<SendOutcome> earlier =
+                ts.rememberedOutcome(key, nowMillis, settings.idempotencyWindow().toMillis());
+            if (earlier != null) {
+              return earlier.thenApply(SendOutcome::asDuplicate);
+            }
+          }
+          fanOut = dispatch(ts, message, options, nowMillis);
+          if (key != null) {
+            ts.remember(key, fanOut.future, nowMillis, settings.idempotencyMaxKeys());
           }
         }
-        fanOut = dispatch(ts, message, options, nowMillis);
-        if (key != null) {
-          ts.remember(key, fanOut.future, nowMillis, settings.idempotencyMaxKeys());
-        }
+      } finally {
+        section.exit();
       }
       if (!fanOut.isDone()) {
         fanOut.dispatched();
         if (!fanOut.isDone()) {
           inFlight.add(fanOut);
+          if (state.get() == State.CLOSED) {
+            // close() may have drained inFlight before this send was added.
+            fanOut.expire(ErrorKind.CLOSED, "messaging closed before the write was acknowledged");
+          }
         }
       }
-      return fanOut.future;
+      // A copy, so a caller cancelling or completing it cannot touch the remembered outcome.
+      return fanOut.future.copy();
     }
   }
 
@@ -157,67 +174,107 @@ public final class ThreadHub implements ThreadMessaging {
   private FanOut dispatch(ThreadState ts, Message message, SendOptions options, long nowMillis) {
     TransportConnection[] members = ts.members;
     boolean store = ts.history != null && !options.isTransient();
-    long timeout = options.timeout().orElse(settings.sendTimeout()).toMillis();
     if (!store && members.length == 0) {
-      return completed(ts.id, SendOutcome.noRecipients());
+      return FanOut.completed(ts.id, SendOutcome.noRecipients());
+    }
+    if (store && message.sizeEstimate() > ts.policy.maxBytes()) {
+      return FanOut.completed(ts.id, tooLargeForHistory(ts, message));
     }
     long epoch = store ? ts.history.epoch() : 0;
     long offset = store ? ts.history.lastOffset() + 1 : 0;
-    String text;
-    try {
-      text = encoder.encode(ts.id, epoch, offset, message);
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "could not encode message " + message.id() + " for " + ts.id, e);
-      return completed(
+    String text = encode(ts.id, epoch, offset, message);
+    if (text == null) {
+      return FanOut.completed(
           ts.id,
           SendOutcome.error(
-              ErrorKind.ENCODING_FAILED, "could not encode message: " + e, Optional.of(e)));
+              ErrorKind.ENCODING_FAILED,
+              "could not encode message " + message.id() + " (see the log)",
+              Optional.empty()));
     }
     if (store) {
       long stored = ts.history.append(message, Instant.ofEpochMilli(nowMillis));
       if (stored < 0) {
-        return completed(ts.id, historyFull(ts, message));
+        return FanOut.completed(ts.id, historyFull(ts));
       }
-      offset = stored;
+      if (stored != offset || ts.history.epoch() != epoch) {
+        // A store that assigns offsets itself (a shared one) may differ from the prediction.
+        epoch = ts.history.epoch();
+        offset = stored;
+        text = encode(ts.id, epoch, offset, message);
+        if (text == null) {
+          text = "";
+        }
+      }
     }
     if (members.length == 0) {
-      return completed(ts.id, SendOutcome.queued(offset, List.of()));
+      return FanOut.completed(ts.id, SendOutcome.queued(offset, List.of()));
     }
     Frame frame = new Frame(ts.id, epoch, offset, message, text);
-    FanOut fanOut = new FanOut(ts.id, offset, members.length, nowMillis + timeout);
+    long timeout = options.timeout().orElse(settings.sendTimeout()).toMillis();
+    FanOut fanOut = new FanOut(ts.id, offset, members.length, saturatedAdd(nowMillis, timeout));
     for (TransportConnection member : members) {
       try {
         member.send(frame, fanOut);
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "transport threw from send to " + member.describe(), e);
+        // The SPI forbids throwing; count it failed and keep going with the other members.
+        LOG.log(Level.WARNING, "transport threw from send to connection " + safeId(member), e);
         fanOut.failed(member, e);
       }
     }
     return fanOut;
   }
 
-  private static FanOut completed(ThreadId thread, SendOutcome outcome) {
-    return FanOut.completed(thread, outcome);
+  /** Returns the encoded text, or null (logged) if the encoder failed or returned null. */
+  private String encode(ThreadId thread, long epoch, long offset, Message message) {
+    try {
+      String text = encoder.encode(thread, epoch, offset, message);
+      if (text == null) {
+        LOG.log(
+            Level.WARNING, "encoder returned null for message " + message.id() + " of " + thread);
+      }
+      return text;
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "could not encode message " + message.id() + " of " + thread, e);
+      return null;
+    }
   }
 
-  private static SendOutcome historyFull(ThreadState ts, Message message) {
-    HistoryPolicy p = ts.policy;
-    String reason =
-        message.sizeEstimate() > p.maxBytes()
-            ? "message of "
-                + message.sizeEstimate()
-                + " bytes is larger than the history bound of "
-                + p.maxBytes()
-                + " bytes of thread "
-                + ts.id
-            : "history of thread "
-                + ts.id
-                + " is full ("
-                + ts.history.size()
-                + " messages, "
-                + ts.history.bytes()
-                + " bytes) and its overflow policy is REJECT";
-    return SendOutcome.error(ErrorKind.HISTORY_FULL, reason, Optional.empty());
+  private static String safeId(TransportConnection c) {
+    try {
+      return String.valueOf(c.id());
+    } catch (RuntimeException e) {
+      return "<id unavailable>";
+    }
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long r = a + b;
+    return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+  }
+
+  private static SendOutcome tooLargeForHistory(ThreadState ts, Message message) {
+    return SendOutcome.error(
+        ErrorKind.INVALID_MESSAGE,
+        "message of "
+            + message.sizeEstimate()
+            + " bytes is larger than the history bound of "
+            + ts.policy.maxBytes()
+            + " bytes of thread "
+            + ts.id,
+        Optional.empty());
+  }
+
+  private static SendOutcome historyFull(ThreadState ts) {
+    return SendOutcome.error(
+        ErrorKind.HISTORY_FULL,
+        "history of thread "
+            + ts.id
+            + " is full ("
+            + ts.history.size()
+            + " messages, "
+            + ts.history.bytes()
+            + " bytes) and its overflow policy is REJECT",
+        Optional.empty());
   }
 
   private static SendOutcome notRunning(State s) {
@@ -265,15 +322,49 @@ public final class ThreadHub implements ThreadMessaging {
                 return t;
               });
       long sweep = Math.max(5, Math.min(100, settings.sendTimeout().toMillis() / 10));
-      s.scheduleWithFixedDelay(this::expireSends, sweep, sweep, TimeUnit.MILLISECONDS);
+      s.scheduleWithFixedDelay(
+          () -> quietly("send expiry", this::expireSends), sweep, sweep, TimeUnit.MILLISECONDS);
       long every = settings.maintenanceInterval().toMillis();
-      s.scheduleWithFixedDelay(this::maintenanceQuietly, every, every, TimeUnit.MILLISECONDS);
+      s.scheduleWithFixedDelay(
+          () -> quietly("maintenance", this::runMaintenance), every, every, TimeUnit.MILLISECONDS);
       scheduler = s;
+      if (state.get() == State.CLOSED) {
+        s.shutdownNow(); // close() ran before the scheduler was published
+      }
     } else if (state.get() == State.CLOSED) {
       throw new IllegalStateException("messaging is closed and cannot be restarted");
     }
   }
 
+  /**
+   * Sends and waits, never longer than the send timeout plus a second, even if the completion
+   * machinery were stalled: such a wait ends in a {@link ErrorKind#TIMEOUT} error.
+   */
+  @Override
+  public SendOutcome sendAndWait(ThreadId thread, Message message, SendOptions options) {
+    long waitMillis = options.timeout().orElse(settings.sendTimeout()).toMillis() + 1000;
+    try {
+      return send(thread, message, options)
+          .toCompletableFuture()
+          .get(waitMillis, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return SendOutcome.error(
+          ErrorKind.INTERNAL, "interrupted while waiting for the outcome", Optional.of(e));
+    } catch (TimeoutException e) {
+      return SendOutcome.error(
+          ErrorKind.TIMEOUT, "no outcome within " + waitMillis + " ms", Optional.of(e));
+    } catch (ExecutionException | CancellationException e) {
+      return SendOutcome.error(
+          ErrorKind.INTERNAL, "send failed unexpectedly: " + e, Optional.of(e));
+    }
+  }
+
+  /**
+   * Stops accepting sends and joins, completes sends in flight with what they achieved (an {@link
+   * ErrorKind#CLOSED} error if nothing was written) and drops every thread and its history. The
+   * transport closes its own connections.
+   */
   @Override
   public void close() {
     if (state.getAndSet(State.CLOSED) == State.CLOSED) {
@@ -285,17 +376,22 @@ public final class ThreadHub implements ThreadMessaging {
     }
     FanOut f;
     while ((f = inFlight.poll()) != null) {
-      f.expire("messaging closed before every write was acknowledged");
+      f.expire(ErrorKind.CLOSED, "messaging closed before every write was acknowledged");
     }
     for (ThreadState ts : threads.values()) {
       synchronized (ts) {
-        ts.removed = true;
-        if (ts.history != null) {
-          ts.history.release();
-        }
+        drop(ts);
       }
     }
-    threads.clear();
+  }
+
+  /** Marks {@code ts} removed, releases its history and forgets it; under its lock. */
+  private void drop(ThreadState ts) {
+    ts.removed = true;
+    threads.remove(ts.id, ts);
+    if (ts.history != null) {
+      ts.history.release();
+    }
   }
 
   // ---- the transport side ---------------------------------------------------------------------
@@ -303,10 +399,12 @@ public final class ThreadHub implements ThreadMessaging {
   /**
    * Registers a transport connection so it can join threads.
    *
-   * @throws IllegalStateException if a connection with the same id is already registered
+   * @throws IllegalStateException if a connection with the same id is already registered, or if
+   *     called from inside {@link TransportConnection#send} or {@link TransportConnection#joined}
    */
   public void register(TransportConnection connection) {
     Objects.requireNonNull(connection, "connection");
+    Dispatch.requireOutside("register");
     Registration r = new Registration(connection);
     if (connections.putIfAbsent(connection.id(), r) != null) {
       throw new IllegalStateException("connection " + connection.id() + " is already registered");
@@ -314,37 +412,53 @@ public final class ThreadHub implements ThreadMessaging {
   }
 
   /**
-   * Joins a registered connection to {@code thread}: replays what it missed after {@code since}
-   * (after first calling {@link TransportConnection#joined}), then makes it a member.
+   * Joins a registered connection to {@code thread}: calls {@link TransportConnection#joined},
+   * replays what it missed after {@code since}, then makes it a member. A hub that is not running
+   * refuses with {@link JoinResult.Status#NOT_RUNNING}.
    *
-   * @throws IllegalStateException if the connection is not registered
+   * @throws IllegalStateException if the connection is not registered, or if called from inside
+   *     {@link TransportConnection#send} or {@link TransportConnection#joined}
    */
   public JoinResult join(ConnectionId connectionId, ThreadId thread, Since since) {
     Objects.requireNonNull(thread, "thread");
     Objects.requireNonNull(since, "since");
+    Dispatch.requireOutside("join");
     Registration r = registration(connectionId);
     synchronized (r) {
       if (state.get() != State.RUNNING || r.unregistered) {
         return JoinResult.refused(thread, JoinResult.Status.NOT_RUNNING);
       }
-      if (r.threads.contains(thread)) {
-        ThreadState ts = threads.get(thread);
-        long epoch = ts != null && ts.history != null ? ts.history.epoch() : 0;
-        long last = ts != null && ts.history != null ? ts.history.lastOffset() : 0;
-        return new JoinResult(thread, JoinResult.Status.ALREADY_JOINED, epoch, last, true, 0, 0);
-      }
-      if (r.threads.size() >= settings.maxThreadsPerConnection()) {
+      boolean member = r.threads.contains(thread);
+      if (!member && r.threads.size() >= settings.maxThreadsPerConnection()) {
         return JoinResult.refused(thread, JoinResult.Status.TOO_MANY_THREADS);
       }
       while (true) {
         ThreadState ts = threads.computeIfAbsent(thread, this::newThread);
-        synchronized (ts) {
-          if (ts.removed) {
-            continue;
+        Dispatch section = Dispatch.enter();
+        try {
+          synchronized (ts) {
+            if (ts.removed) {
+              if (state.get() != State.RUNNING) {
+                return JoinResult.refused(thread, JoinResult.Status.NOT_RUNNING);
+              }
+              continue;
+            }
+            if (member) {
+              return new JoinResult(
+                  thread,
+                  JoinResult.Status.ALREADY_JOINED,
+                  ts.history == null ? 0 : ts.history.epoch(),
+                  ts.history == null ? 0 : ts.history.lastOffset(),
+                  true,
+                  0,
+                  0);
+            }
+            JoinResult result = replayAndAdd(ts, r.connection, since);
+            r.threads.add(thread);
+            return result;
           }
-          JoinResult result = replayAndAdd(ts, r.connection, since);
-          r.threads.add(thread);
-          return result;
+        } finally {
+          section.exit();
         }
       }
     }
@@ -355,45 +469,47 @@ public final class ThreadHub implements ThreadMessaging {
     ts.lastActivityMillis = nowMillis;
     long epoch = ts.history == null ? 0 : ts.history.epoch();
     long last = ts.history == null ? 0 : ts.history.lastOffset();
-    List<HistoryEntry> replay = List.of();
+    List<Frame> replay = List.of();
     boolean recovered = true;
     long missed = 0;
     if (!since.isNone()) {
       long after = since.offset().getAsLong();
-      boolean sameEpoch = since.epoch().isEmpty() || since.epoch().getAsLong() == epoch;
-      if (!sameEpoch || after > last) {
-        // The client's position belongs to a lost history: replay all that is retained.
+      boolean lost =
+          (since.epoch().isPresent() && since.epoch().getAsLong() != epoch) || after > last;
+      if (lost) {
+        // The client's position belongs to a lost history: replay all that is retained, and
+        // report at least one missed message since how many were lost is unknowable.
         after = 0;
-        recovered = false;
       }
-      if (ts.history != null) {
-        replay = ts.history.readAfter(after, Instant.ofEpochMilli(nowMillis));
+      List<HistoryEntry> entries =
+          ts.history == null
+              ? List.of()
+              : ts.history.readAfter(after, Instant.ofEpochMilli(nowMillis));
+      replay = new ArrayList<>(entries.size());
+      for (HistoryEntry e : entries) {
+        String text = encode(ts.id, epoch, e.offset(), e.message());
+        if (text == null) {
+          missed++;
+        } else {
+          replay.add(new Frame(ts.id, epoch, e.offset(), e.message(), text));
+        }
       }
-      long firstAvailable = replay.isEmpty() ? last + 1 : replay.get(0).offset();
-      missed = Math.max(0, firstAvailable - after - 1);
-      if (missed > 0) {
-        recovered = false;
-      }
-      if (!sameEpoch || since.offset().getAsLong() > last) {
+      long firstAvailable = entries.isEmpty() ? last + 1 : entries.get(0).offset();
+      missed += Math.max(0, firstAvailable - after - 1);
+      if (lost) {
         missed = Math.max(missed, 1);
       }
+      recovered = missed == 0;
     }
     JoinResult result =
         new JoinResult(
             ts.id, JoinResult.Status.JOINED, epoch, last, recovered, replay.size(), missed);
     c.joined(result);
-    for (HistoryEntry e : replay) {
-      String text;
+    for (Frame frame : replay) {
       try {
-        text = encoder.encode(ts.id, epoch, e.offset(), e.message());
+        c.send(frame, DeliveryCallback.ignoring());
       } catch (RuntimeException ex) {
-        LOG.log(Level.WARNING, "could not encode replayed message " + e.offset(), ex);
-        continue;
-      }
-      try {
-        c.send(new Frame(ts.id, epoch, e.offset(), e.message(), text), DeliveryCallback.ignoring());
-      } catch (RuntimeException ex) {
-        LOG.log(Level.WARNING, "transport threw from replay to " + c.describe(), ex);
+        LOG.log(Level.WARNING, "transport threw from replay to connection " + safeId(c), ex);
       }
     }
     ts.addMember(c);
@@ -404,17 +520,28 @@ public final class ThreadHub implements ThreadMessaging {
    * Removes a connection from {@code thread}.
    *
    * @return true if it was a member
-   * @throws IllegalStateException if the connection is not registered
+   * @throws IllegalStateException if the connection is not registered, or if called from inside
+   *     {@link TransportConnection#send} or {@link TransportConnection#joined}
    */
   public boolean leave(ConnectionId connectionId, ThreadId thread) {
+    Objects.requireNonNull(thread, "thread");
+    Dispatch.requireOutside("leave");
     Registration r = registration(connectionId);
     synchronized (r) {
       return r.threads.remove(thread) && removeMember(thread, r.connection);
     }
   }
 
-  /** Removes a connection from every thread and forgets it; does nothing if it is unknown. */
+  /**
+   * Removes a connection from every thread and forgets it; does nothing if it is unknown.
+   *
+   * @throws IllegalStateException if called from inside {@link TransportConnection#send} or {@link
+   *     TransportConnection#joined}: a transport learning there that its socket died must
+   *     unregister from another thread
+   */
   public void unregister(ConnectionId connectionId) {
+    Objects.requireNonNull(connectionId, "connectionId");
+    Dispatch.requireOutside("unregister");
     Registration r = connections.remove(connectionId);
     if (r == null) {
       return;
@@ -441,6 +568,7 @@ public final class ThreadHub implements ThreadMessaging {
 
   /** Returns the threads a registered connection has joined; empty if it is unknown. */
   public Set<ThreadId> joinedThreads(ConnectionId connectionId) {
+    Objects.requireNonNull(connectionId, "connectionId");
     Registration r = connections.get(connectionId);
     if (r == null) {
       return Set.of();
@@ -464,7 +592,8 @@ public final class ThreadHub implements ThreadMessaging {
   /**
    * Expires sends past their deadline, then evicts history older than its maximum age, forgets
    * idempotency keys older than the window, and drops threads idle for longer than {@link
-   * HubSettings#idleThreadTtl()} (no member, no activity), history included.
+   * HubSettings#idleThreadTtl()} (no member, no activity), history included. A failure on one
+   * thread is logged and does not stop the others.
    */
   public void runMaintenance() {
     expireSends();
@@ -477,27 +606,27 @@ public final class ThreadHub implements ThreadMessaging {
         if (ts.removed) {
           continue;
         }
-        if (ts.members.length == 0 && ts.lastActivityMillis <= idleCutoff) {
-          ts.removed = true;
-          if (ts.history != null) {
-            ts.history.release();
+        try {
+          if (ts.members.length == 0 && ts.lastActivityMillis <= idleCutoff) {
+            drop(ts);
+            continue;
           }
-          threads.remove(ts.id, ts);
-          continue;
+          if (ts.history != null) {
+            ts.history.evictExpired(now);
+          }
+          ts.forgetKeysOlderThan(keyCutoff);
+        } catch (RuntimeException e) {
+          LOG.log(Level.ERROR, "maintenance of thread " + ts.id + " failed", e);
         }
-        if (ts.history != null) {
-          ts.history.evictExpired(now);
-        }
-        ts.forgetKeysOlderThan(keyCutoff);
       }
     }
   }
 
-  private void maintenanceQuietly() {
+  private static void quietly(String what, Runnable task) {
     try {
-      runMaintenance();
+      task.run();
     } catch (RuntimeException e) {
-      LOG.log(Level.ERROR, "hub maintenance failed", e);
+      LOG.log(Level.ERROR, "hub " + what + " failed", e);
     }
   }
 
@@ -512,7 +641,7 @@ public final class ThreadHub implements ThreadMessaging {
             return true;
           }
           if (f.isExpired(nowMillis)) {
-            f.expire("send timed out");
+            f.expire(ErrorKind.TIMEOUT, "send timed out");
             return true;
           }
           return false;

@@ -82,7 +82,12 @@ final class ThreadState {
       return null;
     }
     Remembered r = idempotency.get(key);
-    return r == null || nowMillis - r.atMillis >= windowMillis ? null : r.outcome;
+    if (r == null || nowMillis - r.atMillis >= windowMillis) {
+      return null;
+    }
+    // A send that ended in an error stored and delivered nothing to dedupe: a retry is new.
+    SendOutcome done = r.outcome.getNow(null);
+    return done != null && !done.isAccepted() ? null : r.outcome;
   }
 
   void remember(String key, CompletableFuture<SendOutcome> outcome, long nowMillis, int maxKeys) {

@@ -13,8 +13,9 @@ import io.threadwire.ThreadId;
  * @param recovered true if every message after the requested offset was replayed (trivially true
  *     when nothing was requested)
  * @param replayed how many messages were replayed
- * @param missed how many requested messages could not be replayed (evicted by size or age, or lost
- *     with an earlier epoch); 0 when recovered
+ * @param missed how many requested messages could not be replayed (evicted by size or age, or not
+ *     encodable); when the client's position belongs to a lost history (another epoch, or an offset
+ *     beyond the newest) the count is unknowable and reported as at least 1; 0 when recovered
  */
 public record JoinResult(
     ThreadId thread,

@@ -16,8 +16,15 @@ import io.threadwire.UserId;
  *   <li>frames handed over for one thread must be written in the order of the {@code send} calls
  *       (the hub calls in offset order);
  *   <li>it must not throw; a transport that cannot take a frame (queue full, closed) reports {@link
- *       DeliveryCallback#failed}.
+ *       DeliveryCallback#failed}. If it throws anyway, the hub counts that write as failed, so the
+ *       transport must not also report it through the callback;
+ *   <li>neither {@code send} nor {@link #joined} may call the hub ({@code join}, {@code leave},
+ *       {@code unregister}, {@code register}) synchronously: the hub holds the thread's lock there
+ *       and rejects such calls with {@link IllegalStateException}. A transport that learns of a
+ *       dead socket inside {@code send} unregisters from another thread.
  * </ul>
+ *
+ * <p>{@link #id()} and {@link #user()} must return the same values for the connection's life.
  */
 public interface TransportConnection {
 

@@ -1,0 +1,136 @@
+package io.threadwire.startup;
+
+import io.threadwire.ThreadId;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Immutable settings of the startup sequence and its messaging probe. The defaults are those of the
+ * module's {@code reference.conf}, under {@code threadwire.startup}.
+ *
+ * <p>Build them in code ({@link #defaults()} and the {@code with...} copies) or read them from
+ * Typesafe Config with {@link #fromConfig}; Typesafe Config is an optional dependency needed only
+ * for the latter.
+ *
+ * @param deadline how long startup may take in total, retries and backoff included ({@code
+ *     deadline}, default 30s)
+ * @param checkTimeout how long one attempt of a check may take unless the check sets its own
+ *     timeout ({@code check-timeout}, default 5s)
+ * @param backoffInitial the pause before the first retry of a not-ready check ({@code
+ *     backoff.initial}, default 100ms)
+ * @param backoffMax the longest pause between retries ({@code backoff.max}, default 2s)
+ * @param backoffMultiplier how much each pause grows over the previous one ({@code
+ *     backoff.multiplier}, default 2.0)
+ * @param probeEnabled whether {@link Startup} adds the {@link MessagingReadinessCheck} ({@code
+ *     probe.enabled}, default true)
+ * @param probeThread the reserved thread the messaging probe is sent to; no real client should join
+ *     it ({@code probe.thread}, default {@code threadwire.probe})
+ */
+public record StartupSettings(
+    Duration deadline,
+    Duration checkTimeout,
+    Duration backoffInitial,
+    Duration backoffMax,
+    double backoffMultiplier,
+    boolean probeEnabled,
+    ThreadId probeThread) {
+
+  private static final StartupSettings DEFAULTS =
+      new StartupSettings(
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(5),
+          Duration.ofMillis(100),
+          Duration.ofSeconds(2),
+          2.0,
+          true,
+          ThreadId.of("threadwire.probe"));
+
+  /**
+   * Validates every setting.
+   *
+   * @throws IllegalArgumentException naming the first setting out of range
+   */
+  public StartupSettings {
+    positive(deadline, "deadline");
+    positive(checkTimeout, "checkTimeout");
+    positive(backoffInitial, "backoffInitial");
+    positive(backoffMax, "backoffMax");
+    if (backoffMax.compareTo(backoffInitial) < 0) {
+      throw new IllegalArgumentException(
+          "backoffMax ("
+              + backoffMax
+              + ") must not be shorter than backoffInitial ("
+              + backoffInitial
+              + ")");
+    }
+    if (!(backoffMultiplier >= 1.0) || Double.isInfinite(backoffMultiplier)) {
+      throw new IllegalArgumentException(
+          "backoffMultiplier must be a finite number >= 1.0, got " + backoffMultiplier);
+    }
+    Objects.requireNonNull(probeThread, "probeThread");
+  }
+
+  /** Returns the defaults listed on this record, the same as the module's reference.conf. */
+  public static StartupSettings defaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * Reads the settings under {@code threadwire.startup} of {@code config}; keys it lacks take the
+   * defaults of this module's {@code reference.conf}.
+   *
+   * <p>Only {@code config} and {@code reference.conf} are read, never system properties or
+   * environment variables: pass {@code ConfigFactory.load()} to have Typesafe Config's usual
+   * overrides. An unresolved {@code config} is resolved without the environment.
+   *
+   * @throws com.typesafe.config.ConfigException naming the key, if a value has the wrong type, is
+   *     out of range, or a key under {@code threadwire.startup} is unknown
+   */
+  public static StartupSettings fromConfig(com.typesafe.config.Config config) {
+    // Kept in another class so that this one loads without Typesafe Config on the class path.
+    return StartupConfigReader.read(config);
+  }
+
+  /** Returns a copy with {@code deadline}. */
+  public StartupSettings withDeadline(Duration value) {
+    return new StartupSettings(
+        value,
+        checkTimeout,
+        backoffInitial,
+        backoffMax,
+        backoffMultiplier,
+        probeEnabled,
+        probeThread);
+  }
+
+  /** Returns a copy with {@code checkTimeout}. */
+  public StartupSettings withCheckTimeout(Duration value) {
+    return new StartupSettings(
+        deadline, value, backoffInitial, backoffMax, backoffMultiplier, probeEnabled, probeThread);
+  }
+
+  /** Returns a copy with the backoff between retries of a not-ready check. */
+  public StartupSettings withBackoff(Duration initial, Duration max, double multiplier) {
+    return new StartupSettings(
+        deadline, checkTimeout, initial, max, multiplier, probeEnabled, probeThread);
+  }
+
+  /** Returns a copy with the messaging probe enabled or disabled. */
+  public StartupSettings withProbeEnabled(boolean value) {
+    return new StartupSettings(
+        deadline, checkTimeout, backoffInitial, backoffMax, backoffMultiplier, value, probeThread);
+  }
+
+  /** Returns a copy with {@code probeThread}. */
+  public StartupSettings withProbeThread(ThreadId value) {
+    return new StartupSettings(
+        deadline, checkTimeout, backoffInitial, backoffMax, backoffMultiplier, probeEnabled, value);
+  }
+
+  private static void positive(Duration d, String name) {
+    Objects.requireNonNull(d, name);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive, got " + d);
+    }
+  }
+}
