@@ -132,12 +132,12 @@ final class GuardFilter extends BaseFilter implements AddOn {
     HttpRequestPacket request = (HttpRequestPacket) header;
     request.getHeaders().removeHeader(ADMISSION_HEADER);
     if (!settings.path().equals(request.getRequestURI())) {
-      return ctx.getInvokeAction(); // not ours: Tyrus answers it
+      return respond(ctx, request, 404, "Not Found");
     }
     String origin = request.getHeader("Origin");
     if (origin != null && !settings.isOriginAllowed(origin)) {
       LOG.info("handshake refused: origin {} is not allowed", origin);
-      return refuse(ctx, request);
+      return respond(ctx, request, 403, "Forbidden");
     }
     Handshake handshake =
         Handshake.of(
@@ -154,7 +154,7 @@ final class GuardFilter extends BaseFilter implements AddOn {
     }
     if (user.isEmpty()) {
       LOG.debug("handshake refused: not authenticated ({})", handshake);
-      return refuse(ctx, request);
+      return respond(ctx, request, 403, "Forbidden");
     }
     String handle = Long.toString(sequence.incrementAndGet(), 36);
     admissions.put(handle, new Admission(user.get(), tcp(connection)));
@@ -178,10 +178,12 @@ final class GuardFilter extends BaseFilter implements AddOn {
     return (Connection<SocketAddress>) connection;
   }
 
-  private NextAction refuse(FilterChainContext ctx, HttpRequestPacket request) {
+  /** Answers the handshake with a complete, empty response and closes the socket. */
+  private NextAction respond(
+      FilterChainContext ctx, HttpRequestPacket request, int status, String reason) {
     HttpResponsePacket response = request.getResponse();
-    response.setStatus(403);
-    response.setReasonPhrase("Forbidden");
+    response.setStatus(status);
+    response.setReasonPhrase(reason);
     response.setContentLength(0);
     response.addHeader("Connection", "close");
     ctx.write(

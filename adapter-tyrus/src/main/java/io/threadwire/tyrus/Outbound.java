@@ -200,7 +200,14 @@ final class Outbound implements SendHandler, Runnable {
         return;
       }
       if (hubCaller) {
-        io.execute(this);
+        try {
+          io.execute(this);
+        } catch (RuntimeException e) {
+          // The server is stopping: close() fails what is left in the queue.
+          synchronized (this) {
+            writing = false;
+          }
+        }
         return;
       }
     }

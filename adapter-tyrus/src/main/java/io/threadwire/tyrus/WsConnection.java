@@ -89,6 +89,7 @@ public final class WsConnection extends Endpoint implements TransportConnection 
     session.setMaxTextMessageBufferSize(ctx.settings.maxFrameBytes());
     out.attach(session.getAsyncRemote());
     session.addMessageHandler(String.class, this::onText);
+    session.addMessageHandler(ByteBuffer.class, this::onBinary);
     session.addMessageHandler(PongMessage.class, pong -> lastInboundNanos = System.nanoTime());
     ctx.connections.put(id, this);
     if (ctx.stopping) {
@@ -257,6 +258,21 @@ public final class WsConnection extends Endpoint implements TransportConnection 
       LOG.error("connection={} user={} failed to process a frame", id, user, e);
       error(ErrorCode.INTERNAL_ERROR, "the server could not process the frame", null, null);
     }
+  }
+
+  private void onBinary(ByteBuffer data) {
+    long now = System.nanoTime();
+    lastInboundNanos = now;
+    if (out.isClosed()) {
+      return;
+    }
+    if (!limiter.tryAcquire(now)) {
+      if (limiter.refusedInARow() >= ctx.settings.rateLimit().closeAfter()) {
+        finish(CloseCodes.VIOLATED_POLICY, "rate limit exceeded", Causes.CLOSED);
+      }
+      return;
+    }
+    error(ErrorCode.MALFORMED_JSON, "binary frames are not supported; send JSON text", null, null);
   }
 
   private ThreadId thread(ClientFrame f) {
