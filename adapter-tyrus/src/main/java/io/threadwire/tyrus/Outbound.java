@@ -37,8 +37,8 @@ final class Outbound implements SendHandler, Runnable {
   private final Executor io;
   private final int maxFrames;
   private final long maxBytes;
-  private RemoteEndpoint.Async remote;
-  private Connection<SocketAddress> tcp;
+  private volatile RemoteEndpoint.Async remote;
+  private volatile Connection<SocketAddress> tcp;
   private final CompletionHandler<WriteResult<Buffer, SocketAddress>> onTcpWrite =
       new EmptyCompletionHandler<>() {
         @Override

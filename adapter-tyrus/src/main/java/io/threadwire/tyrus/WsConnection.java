@@ -181,7 +181,7 @@ public final class WsConnection extends Endpoint implements TransportConnection 
     long silent = now - lastInboundNanos;
     if (silent > ctx.idleTimeoutNanos) {
       LOG.debug("connection={} idle for {} ms: closing", id, silent / 1_000_000);
-      finish(CloseCodes.NORMAL_CLOSURE, "idle timeout", Causes.CLOSED);
+      cutOff(CloseCodes.NORMAL_CLOSURE, "idle timeout", Causes.CLOSED); // likely dead: drop it too
     } else if (silent > ctx.pingIntervalNanos && now - lastPingNanos > ctx.pingIntervalNanos) {
       lastPingNanos = now;
       Session s = session;
