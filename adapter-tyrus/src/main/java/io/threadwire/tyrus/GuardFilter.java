@@ -2,6 +2,7 @@ package io.threadwire.tyrus;
 
 import io.threadwire.UserId;
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -73,7 +74,7 @@ final class GuardFilter extends BaseFilter implements AddOn {
   }
 
   /** Who a handshake was admitted as, and the TCP connection it came on. */
-  record Admission(UserId user, Connection<?> connection) {}
+  record Admission(UserId user, Connection<SocketAddress> connection) {}
 
   @Override
   public void setup(NetworkListener listener, FilterChainBuilder builder) {
@@ -131,12 +132,12 @@ final class GuardFilter extends BaseFilter implements AddOn {
     HttpRequestPacket request = (HttpRequestPacket) header;
     request.getHeaders().removeHeader(ADMISSION_HEADER);
     if (!settings.path().equals(request.getRequestURI())) {
-      return ctx.getInvokeAction(); // not ours: Tyrus answers it
+      return respond(ctx, request, 404, "Not Found");
     }
     String origin = request.getHeader("Origin");
     if (origin != null && !settings.isOriginAllowed(origin)) {
       LOG.info("handshake refused: origin {} is not allowed", origin);
-      return refuse(ctx, request);
+      return respond(ctx, request, 403, "Forbidden");
     }
     Handshake handshake =
         Handshake.of(
@@ -153,10 +154,10 @@ final class GuardFilter extends BaseFilter implements AddOn {
     }
     if (user.isEmpty()) {
       LOG.debug("handshake refused: not authenticated ({})", handshake);
-      return refuse(ctx, request);
+      return respond(ctx, request, 403, "Forbidden");
     }
     String handle = Long.toString(sequence.incrementAndGet(), 36);
-    admissions.put(handle, new Admission(user.get(), connection));
+    admissions.put(handle, new Admission(user.get(), tcp(connection)));
     connection.addCloseListener(onClose(() -> admissions.remove(handle)));
     request.setHeader(ADMISSION_HEADER, handle);
     FrameSizeGuard newGuard = new FrameSizeGuard(settings.maxFrameBytes());
@@ -172,10 +173,17 @@ final class GuardFilter extends BaseFilter implements AddOn {
     return (closeable, type) -> r.run();
   }
 
-  private NextAction refuse(FilterChainContext ctx, HttpRequestPacket request) {
+  @SuppressWarnings("unchecked") // every Grizzly TCP connection is addressed by SocketAddress
+  private static Connection<SocketAddress> tcp(Connection<?> connection) {
+    return (Connection<SocketAddress>) connection;
+  }
+
+  /** Answers the handshake with a complete, empty response and closes the socket. */
+  private NextAction respond(
+      FilterChainContext ctx, HttpRequestPacket request, int status, String reason) {
     HttpResponsePacket response = request.getResponse();
-    response.setStatus(403);
-    response.setReasonPhrase("Forbidden");
+    response.setStatus(status);
+    response.setReasonPhrase(reason);
     response.setContentLength(0);
     response.addHeader("Connection", "close");
     ctx.write(

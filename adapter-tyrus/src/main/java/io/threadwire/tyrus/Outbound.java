@@ -7,8 +7,16 @@ import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.util.ArrayDeque;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executor;
+import org.glassfish.grizzly.Buffer;
+import org.glassfish.grizzly.CompletionHandler;
+import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.EmptyCompletionHandler;
+import org.glassfish.grizzly.WriteResult;
+import org.glassfish.grizzly.memory.Buffers;
 
 /**
  * The outbound side of one connection: a bounded queue with exactly one asynchronous write in
@@ -29,7 +37,25 @@ final class Outbound implements SendHandler, Runnable {
   private final Executor io;
   private final int maxFrames;
   private final long maxBytes;
-  private RemoteEndpoint.Async remote;
+  private volatile RemoteEndpoint.Async remote;
+  private volatile Connection<SocketAddress> tcp;
+  private final CompletionHandler<WriteResult<Buffer, SocketAddress>> onTcpWrite =
+      new EmptyCompletionHandler<>() {
+        @Override
+        public void completed(WriteResult<Buffer, SocketAddress> result) {
+          written(null);
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+          written(failure(cause));
+        }
+
+        @Override
+        public void cancelled() {
+          written(new CancellationException("write cancelled"));
+        }
+      };
 
   // Guarded by this. Entries come in pairs: the item (a Frame or a control String), its callback.
   private final ArrayDeque<Object> queue = new ArrayDeque<>();
@@ -37,6 +63,7 @@ final class Outbound implements SendHandler, Runnable {
   private long bytes;
   private boolean writing;
   private boolean inCall;
+  private Thread writer;
   private boolean syncDone;
   private Throwable syncFailure;
   private boolean closed;
@@ -68,8 +95,19 @@ final class Outbound implements SendHandler, Runnable {
     FULL
   }
 
+  /** Writes through Tyrus's asynchronous remote: per recipient, Tyrus encodes and frames. */
   void attach(RemoteEndpoint.Async remote) {
     this.remote = remote;
+  }
+
+  /**
+   * Writes pre-framed bytes straight to the session's TCP connection: a message is framed once per
+   * send for every recipient, and Tyrus's per-send bookkeeping (an idle-timer task scheduled on
+   * every asynchronous send) is skipped. Safe because frames are written whole, through Grizzly's
+   * write queue, and no extension that transforms frames is ever negotiated.
+   */
+  void attach(Connection<SocketAddress> tcp) {
+    this.tcp = tcp;
   }
 
   /** Queues a message frame for the hub. */
@@ -130,19 +168,28 @@ final class Outbound implements SendHandler, Runnable {
         }
         item = queue.peekFirst();
         inCall = true;
+        writer = Thread.currentThread();
         syncDone = false;
         syncFailure = null;
         writeStartedNanos = System.nanoTime() | 1L;
       }
-      String text = item instanceof Frame f ? f.text() : (String) item;
       try {
-        remote.sendText(text, this);
+        Connection<SocketAddress> c = tcp;
+        if (c != null) {
+          byte[] bytes =
+              item instanceof Frame f ? WireFrames.of(f) : WireFrames.text((String) item);
+          c.write(Buffers.wrap(c.getMemoryManager(), bytes), onTcpWrite);
+        } else {
+          remote.sendText(item instanceof Frame f ? f.text() : (String) item, this);
+        }
       } catch (RuntimeException e) {
         written(e);
       }
       Throwable failure;
       synchronized (this) {
         inCall = false;
+        writer = null;
+        notifyAll();
         if (!syncDone) {
           return; // asynchronous: written() continues
         }
@@ -153,7 +200,14 @@ final class Outbound implements SendHandler, Runnable {
         return;
       }
       if (hubCaller) {
-        io.execute(this);
+        try {
+          io.execute(this);
+        } catch (RuntimeException e) {
+          // The server is stopping: close() fails what is left in the queue.
+          synchronized (this) {
+            writing = false;
+          }
+        }
         return;
       }
     }
@@ -226,12 +280,26 @@ final class Outbound implements SendHandler, Runnable {
 
   /**
    * Closes the queue and fails every frame still in it, the one in flight included, with {@code
-   * cause}. Idempotent. Never call it from the hub's send path: callbacks run in the caller.
+   * cause}; a write being handed to the transport at this moment completes its hand-over first.
+   * Idempotent. Never call it from the hub's send path: callbacks run in the caller.
    */
   void close(Throwable cause) {
     Object[] drained;
     synchronized (this) {
       closed = true;
+      // A write being handed over right now goes first, so that the close frame the caller sends
+      // next is the last frame on the wire. Handing over never blocks, so this wait is short.
+      boolean interrupted = false;
+      while (inCall && writer != Thread.currentThread()) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
       writeStartedNanos = 0;
       drained = queue.toArray();
       queue.clear();

@@ -114,7 +114,8 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
   /**
    * Binds the configured host and port, then starts accepting sends. Idempotent while running.
    *
-   * @throws IllegalStateException if closed, or if the server cannot bind or deploy
+   * @throws IllegalStateException if closed, or if the server cannot bind or deploy (the instance
+   *     is then closed for good)
    */
   @Override
   public void start() {
@@ -129,6 +130,9 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
         container.register(EndpointConfigurator.endpointConfig(ctx));
         container.start("/", settings.port());
       } catch (Exception e) {
+        // Not restartable: a half-started container cannot be reused. Sends answer CLOSED.
+        closed = true;
+        hub.close();
         closeQuietly();
         throw new IllegalStateException(
             "could not start the WebSocket server on " + settings.host() + ":" + settings.port(),

@@ -14,9 +14,11 @@ import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.glassfish.grizzly.Connection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +43,7 @@ public final class WsConnection extends Endpoint implements TransportConnection 
   private final AtomicBoolean finished = new AtomicBoolean();
   private volatile UserId user = UserId.anonymous();
   private volatile Session session;
-  private volatile org.glassfish.grizzly.Connection<?> tcp;
+  private volatile Connection<SocketAddress> tcp;
   private volatile long lastInboundNanos = System.nanoTime();
   private volatile long lastPingNanos;
 
@@ -80,9 +82,14 @@ public final class WsConnection extends Endpoint implements TransportConnection 
       user = a.user();
       tcp = a.connection();
     }
+    Connection<SocketAddress> c = tcp;
+    if (c != null) {
+      out.attach(c);
+    }
     session.setMaxTextMessageBufferSize(ctx.settings.maxFrameBytes());
     out.attach(session.getAsyncRemote());
     session.addMessageHandler(String.class, this::onText);
+    session.addMessageHandler(ByteBuffer.class, this::onBinary);
     session.addMessageHandler(PongMessage.class, pong -> lastInboundNanos = System.nanoTime());
     ctx.connections.put(id, this);
     if (ctx.stopping) {
@@ -134,7 +141,7 @@ public final class WsConnection extends Endpoint implements TransportConnection 
    */
   void cutOff(CloseCodes code, String reason, Throwable cause) {
     finish(code, reason, cause);
-    org.glassfish.grizzly.Connection<?> c = tcp;
+    Connection<SocketAddress> c = tcp;
     if (c != null && c.isOpen()) {
       try {
         ctx.io.schedule(c::terminateSilently, ctx.closeGraceMillis, TimeUnit.MILLISECONDS);
@@ -174,7 +181,7 @@ public final class WsConnection extends Endpoint implements TransportConnection 
     long silent = now - lastInboundNanos;
     if (silent > ctx.idleTimeoutNanos) {
       LOG.debug("connection={} idle for {} ms: closing", id, silent / 1_000_000);
-      finish(CloseCodes.NORMAL_CLOSURE, "idle timeout", Causes.CLOSED);
+      cutOff(CloseCodes.NORMAL_CLOSURE, "idle timeout", Causes.CLOSED); // likely dead: drop it too
     } else if (silent > ctx.pingIntervalNanos && now - lastPingNanos > ctx.pingIntervalNanos) {
       lastPingNanos = now;
       Session s = session;
@@ -251,6 +258,21 @@ public final class WsConnection extends Endpoint implements TransportConnection 
       LOG.error("connection={} user={} failed to process a frame", id, user, e);
       error(ErrorCode.INTERNAL_ERROR, "the server could not process the frame", null, null);
     }
+  }
+
+  private void onBinary(ByteBuffer data) {
+    long now = System.nanoTime();
+    lastInboundNanos = now;
+    if (out.isClosed()) {
+      return;
+    }
+    if (!limiter.tryAcquire(now)) {
+      if (limiter.refusedInARow() >= ctx.settings.rateLimit().closeAfter()) {
+        finish(CloseCodes.VIOLATED_POLICY, "rate limit exceeded", Causes.CLOSED);
+      }
+      return;
+    }
+    error(ErrorCode.MALFORMED_JSON, "binary frames are not supported; send JSON text", null, null);
   }
 
   private ThreadId thread(ClientFrame f) {

@@ -113,6 +113,27 @@ class BadInputTest {
   }
 
   @Test
+  @DisplayName("a binary frame gets malformed_json; the connection goes on")
+  void binaryFrame() throws Exception {
+    TestClient c = client();
+    c.sendBinary(new byte[] {1, 2, 3});
+    JsonNode error = c.await(f -> "error".equals(f.path("type").asText()));
+    assertThat(error.path("code").asText()).isEqualTo("malformed_json");
+    everyoneStillFine(c);
+  }
+
+  @Test
+  @DisplayName("a WebSocket handshake to another path gets a complete 404")
+  void wrongPath() {
+    Throwable failure =
+        TestClient.connectFailure(
+            java.net.URI.create(server.uri().toString().replace("/threads", "/other")), Map.of());
+    assertThat(failure).isInstanceOf(java.net.http.WebSocketHandshakeException.class);
+    assertThat(((java.net.http.WebSocketHandshakeException) failure).getResponse().statusCode())
+        .isEqualTo(404);
+  }
+
+  @Test
   @DisplayName("joining a forbidden thread is refused and its messages never arrive")
   void forbiddenThread() throws Exception {
     TestClient c = client();

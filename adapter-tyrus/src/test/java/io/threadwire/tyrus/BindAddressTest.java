@@ -78,6 +78,14 @@ class BindAddressTest {
       assertThatThrownBy(second::start)
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining(String.valueOf(first.boundPort()));
+      assertThat(second.state()).isEqualTo(io.threadwire.ThreadMessaging.State.CLOSED);
+      assertThat(
+              second
+                  .send(io.threadwire.ThreadId.of("t"), io.threadwire.Message.of("{}"))
+                  .toCompletableFuture()
+                  .join()
+                  .errorKind())
+          .contains(io.threadwire.SendOutcome.ErrorKind.CLOSED);
       second.close();
     }
   }

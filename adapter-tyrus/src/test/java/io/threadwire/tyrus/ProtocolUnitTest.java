@@ -146,6 +146,26 @@ class ProtocolUnitTest {
   }
 
   @Test
+  @DisplayName("a server text frame is framed once, unmasked, with the shortest length form")
+  void wireFrames() {
+    assertThat(WireFrames.text("hi"))
+        .containsExactly((byte) 0x81, (byte) 2, (byte) 'h', (byte) 'i');
+    assertThat(WireFrames.text("x".repeat(125))).hasSize(2 + 125);
+    byte[] mid = WireFrames.text("x".repeat(126));
+    assertThat(mid).hasSize(4 + 126);
+    assertThat(mid[1]).isEqualTo((byte) 126);
+    assertThat(((mid[2] & 0xFF) << 8) | (mid[3] & 0xFF)).isEqualTo(126);
+    byte[] big = WireFrames.text("x".repeat(70_000));
+    assertThat(big).hasSize(10 + 70_000);
+    assertThat(big[1]).isEqualTo((byte) 127);
+    assertThat(WireFrames.text("é"))
+        .containsExactly((byte) 0x81, (byte) 2, (byte) 0xC3, (byte) 0xA9);
+    Message m = Message.of("{}");
+    io.threadwire.spi.Frame f = new io.threadwire.spi.Frame(ThreadId.of("t"), 1, 1, m, "{}");
+    assertThat(WireFrames.of(f)).isSameAs(WireFrames.of(f));
+  }
+
+  @Test
   @DisplayName("the rate limiter allows a burst, refuses after it and refills with time")
   void rateLimiter() {
     RateLimiter r = new RateLimiter(new TyrusSettings.RateLimit(1, Duration.ofSeconds(1), 2, 3), 0);

@@ -134,6 +134,11 @@ final class TestClient implements WebSocket.Listener, AutoCloseable {
     ws.sendText(text, true).join();
   }
 
+  /** Sends a binary frame. */
+  void sendBinary(byte[] data) {
+    ws.sendBinary(java.nio.ByteBuffer.wrap(data), true).join();
+  }
+
   /** Sends raw text as one frame without waiting: the server may close before it is all sent. */
   void sendTextNoWait(String text) {
     ws.sendText(text, true);
