@@ -115,6 +115,39 @@ class DeliveryTest {
   }
 
   @Test
+  @DisplayName("joining with since while messages are being sent: every offset once, in order")
+  void joinDuringSends() throws Exception {
+    TyrusThreadMessaging m = server(TyrusSettings.builder().port(0).build());
+    int total = 900; // within the default history of 1000, so recovery is complete
+    List<CompletableFuture<SendOutcome>> sent = new ArrayList<>();
+    Thread sender =
+        new Thread(
+            () -> {
+              for (int i = 1; i <= total; i++) {
+                synchronized (sent) {
+                  sent.add(m.send(ROOM, Message.of("{\"n\":" + i + "}")).toCompletableFuture());
+                }
+                // Paces the load so the join lands mid-stream; the assertions hold either way.
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+              }
+            });
+    sender.start();
+    await().atMost(Duration.ofSeconds(20)).until(() -> m.hub().stats().historyMessages() >= 50);
+    TestClient c = client(m);
+    JsonNode joined = join(c, ROOM, "since", 0);
+    assertThat(joined.path("recovered").asBoolean()).isTrue();
+    sender.join(30_000);
+    await().atMost(Duration.ofSeconds(20)).until(() -> c.frames("message").size() == total);
+    assertThat(offsets(c))
+        .containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
+    synchronized (sent) {
+      for (CompletableFuture<SendOutcome> f : sent) {
+        assertThat(get(f).isAccepted()).isTrue();
+      }
+    }
+  }
+
+  @Test
   @DisplayName("a client whose epoch is stale is told recovery was incomplete and gets everything")
   void staleEpoch() throws Exception {
     TyrusThreadMessaging m = server(TyrusSettings.builder().port(0).build());
