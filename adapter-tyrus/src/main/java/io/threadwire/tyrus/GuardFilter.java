@@ -136,7 +136,7 @@ final class GuardFilter extends BaseFilter implements AddOn {
     }
     String origin = request.getHeader("Origin");
     if (origin != null && !settings.isOriginAllowed(origin)) {
-      LOG.info("handshake refused: origin {} is not allowed", origin);
+      LOG.info("handshake refused: origin {} is not allowed", printable(origin));
       return respond(ctx, request, 403, "Forbidden");
     }
     Handshake handshake =
@@ -176,6 +176,12 @@ final class GuardFilter extends BaseFilter implements AddOn {
   @SuppressWarnings("unchecked") // every Grizzly TCP connection is addressed by SocketAddress
   private static Connection<SocketAddress> tcp(Connection<?> connection) {
     return (Connection<SocketAddress>) connection;
+  }
+
+  /** Returns client-supplied text safe for one log line: no control characters, bounded. */
+  private static String printable(String text) {
+    String cut = text.length() > 200 ? text.substring(0, 200) + "..." : text;
+    return cut.replaceAll("\\p{Cntrl}", "?");
   }
 
   /** Answers the handshake with a complete, empty response and closes the socket. */

@@ -25,6 +25,34 @@ public final class TyrusConfig {
   /** The path of the hub settings. */
   public static final String HUB_PATH = "threadwire.hub";
 
+  /** Record components as validation messages name them, and their configuration keys. */
+  private static final String[][] KEYS = {
+    {"host", "host"},
+    {"port", "port"},
+    {"path", "path"},
+    {"maxFrameBytes", "max-frame-size"},
+    {"maxQueuedFrames", "outbound.max-queued-frames"},
+    {"maxQueuedBytes", "outbound.max-queued-bytes"},
+    {"writeTimeout", "outbound.write-timeout"},
+    {"idleTimeout", "idle-timeout"},
+    {"pingInterval", "ping-interval"},
+    {"rateLimit.frames", "rate-limit.frames"},
+    {"rateLimit.per", "rate-limit.per"},
+    {"rateLimit.burst", "rate-limit.burst"},
+    {"rateLimit.closeAfter", "rate-limit.close-after"},
+    {"closeGrace", "close-grace"},
+    {"ioThreads", "io-threads"},
+    {"sendTimeout", "send-timeout"},
+    {"idleThreadTtl", "idle-thread-ttl"},
+    {"idempotencyWindow", "idempotency-window"},
+    {"idempotencyMaxKeys", "idempotency-max-keys"},
+    {"maxThreadsPerConnection", "max-threads-per-connection"},
+    {"maxMessageBytes", "max-message-size"},
+    {"maintenanceInterval", "maintenance-interval"},
+  };
+
+  private static final String UNKNOWN = "(unknown key)";
+
   private TyrusConfig() {}
 
   /**
@@ -145,34 +173,6 @@ public final class TyrusConfig {
       throw new ConfigException.BadValue(path + "." + keyFor(e.getMessage()), e.getMessage(), e);
     }
   }
-
-  /** Record components as validation messages name them, and their configuration keys. */
-  private static final String[][] KEYS = {
-    {"host", "host"},
-    {"port", "port"},
-    {"path", "path"},
-    {"maxFrameBytes", "max-frame-size"},
-    {"maxQueuedFrames", "outbound.max-queued-frames"},
-    {"maxQueuedBytes", "outbound.max-queued-bytes"},
-    {"writeTimeout", "outbound.write-timeout"},
-    {"idleTimeout", "idle-timeout"},
-    {"pingInterval", "ping-interval"},
-    {"rateLimit.frames", "rate-limit.frames"},
-    {"rateLimit.per", "rate-limit.per"},
-    {"rateLimit.burst", "rate-limit.burst"},
-    {"rateLimit.closeAfter", "rate-limit.close-after"},
-    {"closeGrace", "close-grace"},
-    {"ioThreads", "io-threads"},
-    {"sendTimeout", "send-timeout"},
-    {"idleThreadTtl", "idle-thread-ttl"},
-    {"idempotencyWindow", "idempotency-window"},
-    {"idempotencyMaxKeys", "idempotency-max-keys"},
-    {"maxThreadsPerConnection", "max-threads-per-connection"},
-    {"maxMessageBytes", "max-message-size"},
-    {"maintenanceInterval", "maintenance-interval"},
-  };
-
-  private static final String UNKNOWN = "(unknown key)";
 
   private static String keyFor(String message) {
     String m = message == null ? "" : message;

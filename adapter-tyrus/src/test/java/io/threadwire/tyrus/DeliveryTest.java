@@ -115,6 +115,39 @@ class DeliveryTest {
   }
 
   @Test
+  @DisplayName("joining with since while messages are being sent: every offset once, in order")
+  void joinDuringSends() throws Exception {
+    TyrusThreadMessaging m = server(TyrusSettings.builder().port(0).build());
+    int total = 900; // within the default history of 1000, so recovery is complete
+    List<CompletableFuture<SendOutcome>> sent = new ArrayList<>();
+    Thread sender =
+        new Thread(
+            () -> {
+              for (int i = 1; i <= total; i++) {
+                synchronized (sent) {
+                  sent.add(m.send(ROOM, Message.of("{\"n\":" + i + "}")).toCompletableFuture());
+                }
+                // Paces the load so the join lands mid-stream; the assertions hold either way.
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+              }
+            });
+    sender.start();
+    await().atMost(Duration.ofSeconds(20)).until(() -> m.hub().stats().historyMessages() >= 50);
+    TestClient c = client(m);
+    JsonNode joined = join(c, ROOM, "since", 0);
+    assertThat(joined.path("recovered").asBoolean()).isTrue();
+    sender.join(30_000);
+    await().atMost(Duration.ofSeconds(20)).until(() -> c.frames("message").size() == total);
+    assertThat(offsets(c))
+        .containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
+    synchronized (sent) {
+      for (CompletableFuture<SendOutcome> f : sent) {
+        assertThat(get(f).isAccepted()).isTrue();
+      }
+    }
+  }
+
+  @Test
   @DisplayName("a client whose epoch is stale is told recovery was incomplete and gets everything")
   void staleEpoch() throws Exception {
     TyrusThreadMessaging m = server(TyrusSettings.builder().port(0).build());
@@ -177,9 +210,18 @@ class DeliveryTest {
     slow.pause();
     String big = "{\"pad\":\"" + "x".repeat(64 * 1024) + "\"}";
     List<CompletableFuture<SendOutcome>> sent = new ArrayList<>();
-    // Enough to fill loopback socket buffers on both sides and then the 512 KiB queue.
-    for (int i = 0; i < 1000 && !slow.isClosed() && m.connectionCount(ROOM) == 2; i++) {
-      sent.add(m.send(ROOM, Message.of(big)).toCompletableFuture());
+    // Enough to fill loopback socket buffers on both sides and then the 512 KiB queue. Sent in
+    // batches of 4 (256 KiB) that the fast client takes before the next, so that only the slow
+    // one can ever overflow, however loaded the machine is.
+    for (int i = 0; i < 250 && !slow.isClosed() && m.connectionCount(ROOM) == 2; i++) {
+      for (int k = 0; k < 4; k++) {
+        sent.add(m.send(ROOM, Message.of(big)).toCompletableFuture());
+      }
+      int expected = sent.size() + 2; // welcome and joined first
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(5))
+          .until(() -> fast.rawFrames().size() >= expected);
     }
     List<SendOutcome> outcomes = new ArrayList<>();
     for (CompletableFuture<SendOutcome> f : sent) {
@@ -203,7 +245,7 @@ class DeliveryTest {
   @DisplayName("a slow client whose write stalls past the write timeout is cut off with 1013")
   void slowConsumerWriteTimeout() throws Exception {
     TyrusThreadMessaging m =
-        server(TyrusSettings.builder().port(0).writeTimeout(Duration.ofMillis(300)).build());
+        server(TyrusSettings.builder().port(0).writeTimeout(Duration.ofSeconds(1)).build());
     TestClient fast = client(m);
     TestClient slow = client(m);
     ConnectionId slowId = ConnectionId.of(slow.connectionId());

@@ -32,8 +32,8 @@ class IdleTimeoutTest {
     TyrusSettings settings =
         TyrusSettings.builder()
             .port(0)
-            .idleTimeout(Duration.ofMillis(800))
-            .pingInterval(Duration.ofMillis(150))
+            .idleTimeout(Duration.ofSeconds(3))
+            .pingInterval(Duration.ofMillis(200))
             .build();
     try (TyrusThreadMessaging m = started(settings);
         TestClient answering = connectJdk(m)) {
