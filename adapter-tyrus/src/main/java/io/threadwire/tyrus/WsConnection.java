@@ -16,6 +16,7 @@ import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.glassfish.grizzly.Connection;
@@ -229,8 +230,10 @@ public final class WsConnection extends Endpoint implements TransportConnection 
       return;
     }
     try {
-      if (text.length() > ctx.settings.maxFrameBytes()
-          || Utf8.length(text) > ctx.settings.maxFrameBytes()) {
+      int max = ctx.settings.maxFrameBytes();
+      // A char is at most 3 UTF-8 bytes: only texts that could exceed the limit are encoded.
+      if (text.length() > max
+          || (text.length() > max / 3 && text.getBytes(StandardCharsets.UTF_8).length > max)) {
         finish(CloseCodes.TOO_BIG, "frame too big", Causes.CLOSED);
         return;
       }
