@@ -223,6 +223,11 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
     return hub;
   }
 
+  /** Returns what the connections of this server share; for the benchmarks' side-by-side modes. */
+  ServerContext context() {
+    return ctx;
+  }
+
   private void sweepQuietly() {
     try {
       ctx.sweep();

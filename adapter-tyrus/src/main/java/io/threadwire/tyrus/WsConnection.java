@@ -73,6 +73,16 @@ public final class WsConnection extends Endpoint implements TransportConnection 
     return user;
   }
 
+  /** Returns the Jakarta session, or null before {@code onOpen}; for the benchmarks. */
+  Session session() {
+    return session;
+  }
+
+  /** Returns the Grizzly connection behind the session, or null if unknown; for the benchmarks. */
+  Connection<SocketAddress> tcp() {
+    return tcp;
+  }
+
   // ---- lifecycle ------------------------------------------------------------------------------
 
   @Override
