@@ -146,13 +146,14 @@ public final class Message {
     /**
      * Sets the message id (1-128 characters); defaults to a random UUID.
      *
-     * @throws IllegalArgumentException if {@code id} is empty or longer than 128 characters
+     * @throws IllegalArgumentException if {@code id} is empty or longer than 128 characters; the
+     *     message names the id
      */
     public Builder id(String id) {
       Objects.requireNonNull(id, "id");
       if (id.isEmpty() || id.length() > 128) {
         throw new IllegalArgumentException(
-            "invalid message id: must be 1-128 characters, got length " + id.length());
+            "invalid message id " + Values.quote(id) + ": must be 1-128 characters");
       }
       this.id = id;
       return this;
@@ -167,13 +168,14 @@ public final class Message {
     /**
      * Sets the idempotency key (1-256 characters).
      *
-     * @throws IllegalArgumentException if {@code key} is empty or longer than 256 characters
+     * @throws IllegalArgumentException if {@code key} is empty or longer than 256 characters; the
+     *     message names the key
      */
     public Builder idempotencyKey(String key) {
       Objects.requireNonNull(key, "key");
       if (key.isEmpty() || key.length() > 256) {
         throw new IllegalArgumentException(
-            "invalid idempotency key: must be 1-256 characters, got length " + key.length());
+            "invalid idempotency key " + Values.quote(key) + ": must be 1-256 characters");
       }
       this.idempotencyKey = key;
       return this;

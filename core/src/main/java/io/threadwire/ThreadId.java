@@ -30,7 +30,7 @@ public record ThreadId(String value) implements Comparable<ThreadId> {
     Objects.requireNonNull(value, "value");
     if (!isValid(value)) {
       throw new IllegalArgumentException(
-          "invalid thread id " + quote(value) + ": a thread id must be " + RULE);
+          "invalid thread id " + Values.quote(value) + ": a thread id must be " + RULE);
     }
   }
 
@@ -59,11 +59,6 @@ public record ThreadId(String value) implements Comparable<ThreadId> {
       }
     }
     return true;
-  }
-
-  private static String quote(String value) {
-    String shown = value.length() > 160 ? value.substring(0, 160) + "..." : value;
-    return "\"" + shown + "\" (length " + value.length() + ")";
   }
 
   @Override

@@ -15,13 +15,14 @@ public record UserId(String value) {
   /**
    * Validates {@code value}.
    *
-   * @throws IllegalArgumentException if {@code value} is empty or longer than 256 characters
+   * @throws IllegalArgumentException if {@code value} is empty or longer than 256 characters; the
+   *     message names the value
    */
   public UserId {
     Objects.requireNonNull(value, "value");
     if (value.isEmpty() || value.length() > 256) {
       throw new IllegalArgumentException(
-          "invalid user id: must be 1-256 characters, got length " + value.length());
+          "invalid user id " + Values.quote(value) + ": must be 1-256 characters");
     }
   }
 

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 
 /**
  * A fake client connection of an {@link InMemoryThreadMessaging}: join threads, read what arrived,
@@ -26,6 +27,7 @@ public final class InMemoryClient implements AutoCloseable {
   private final UserId user;
   private final ThreadHub hub;
   private final Executor transportEvents;
+  private final Consumer<InMemoryClient> onClose;
   private final Connection connection = new Connection();
   private final List<ReceivedFrame> received = new ArrayList<>(); // guarded by this
   private final List<JoinResult> joins = new ArrayList<>(); // guarded by this
@@ -34,12 +36,18 @@ public final class InMemoryClient implements AutoCloseable {
   private volatile boolean open = true;
 
   InMemoryClient(
-      ConnectionId id, UserId user, Fault fault, ThreadHub hub, Executor transportEvents) {
+      ConnectionId id,
+      UserId user,
+      Fault fault,
+      ThreadHub hub,
+      Executor transportEvents,
+      Consumer<InMemoryClient> onClose) {
     this.id = id;
     this.user = user;
     this.fault = fault;
     this.hub = hub;
     this.transportEvents = transportEvents;
+    this.onClose = onClose;
     hub.register(connection);
   }
 
@@ -123,6 +131,7 @@ public final class InMemoryClient implements AutoCloseable {
   public void close() {
     open = false;
     hub.unregister(id);
+    onClose.accept(this);
     List<Pending> abandoned;
     synchronized (this) {
       abandoned = new ArrayList<>(pending);

@@ -81,9 +81,14 @@ public final class InMemoryThreadMessaging implements ThreadMessaging {
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(fault, "fault");
     InMemoryClient client =
-        new InMemoryClient(ConnectionId.next(), user, fault, hub, transportEvents);
+        new InMemoryClient(ConnectionId.next(), user, fault, hub, transportEvents, clients::remove);
     clients.add(client);
     return client;
+  }
+
+  /** Returns how many connected clients this instance still tracks (to close them with it). */
+  int trackedClients() {
+    return clients.size();
   }
 
   /** Returns the hub behind this instance, for stats and on-demand maintenance. */

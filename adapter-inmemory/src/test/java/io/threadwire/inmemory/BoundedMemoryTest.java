@@ -37,9 +37,10 @@ class BoundedMemoryTest {
       }
       HubStats full = messaging.hub().stats();
       assertThat(full.threads()).isEqualTo(threads);
-      // Each message is ~44 bytes (payload + UUID id): the 200-byte bound keeps 4, the count 5.
-      assertThat(full.historyMessages()).isPositive().isLessThanOrEqualTo(5L * threads);
-      assertThat(full.historyBytes()).isPositive().isLessThanOrEqualTo(200L * threads);
+      // Each message is 43 bytes (7 of payload, 36 of UUID id): of the 8 sent to each thread, the
+      // 200-byte bound keeps the newest 4 (172 bytes), tighter than the count bound of 5.
+      assertThat(full.historyMessages()).isEqualTo(4L * threads);
+      assertThat(full.historyBytes()).isEqualTo(172L * threads).isLessThanOrEqualTo(200L * threads);
 
       clock.advance(Duration.ofMinutes(11));
       messaging.hub().runMaintenance();

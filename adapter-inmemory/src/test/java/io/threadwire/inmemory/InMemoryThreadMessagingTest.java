@@ -61,6 +61,23 @@ class InMemoryThreadMessagingTest {
   }
 
   @Test
+  void closedClientsAreForgottenSoManyConnectionsDoNotAccumulate() {
+    InMemoryThreadMessaging messaging = InMemoryThreadMessaging.create();
+    messaging.start();
+    InMemoryClient kept = messaging.connect(UserId.of("kept"));
+    for (int i = 0; i < 1_000; i++) {
+      try (InMemoryClient c = messaging.connect(UserId.of("u" + i))) {
+        c.join(RUN);
+      }
+    }
+    assertThat(messaging.trackedClients()).isEqualTo(1);
+    assertThat(messaging.hub().stats().connections()).isEqualTo(1);
+    messaging.close();
+    assertThat(kept.isOpen()).isFalse();
+    assertThat(messaging.trackedClients()).isZero();
+  }
+
+  @Test
   void recordsJoinAcknowledgements() {
     try (InMemoryThreadMessaging messaging = InMemoryThreadMessaging.create()) {
       messaging.start();

@@ -150,6 +150,31 @@ class MessagingReadinessCheckTest {
     assertThat(messaging.hub().stats().historyMessages()).isZero();
   }
 
+  @Test
+  @DisplayName(
+      "the probe is not stored either when the probe thread is known to the hub: a client that"
+          + " joined and left it earlier")
+  void probeNeverReplayedOnAKnownThread() throws Exception {
+    messaging.start();
+    InMemoryClient watcher = messaging.connect(UserId.of("ops"));
+    watcher.join(PROBE);
+    watcher.leave(PROBE);
+    Startup startup = Startup.create(StartupSettings.defaults(), messaging, List.of());
+
+    ReadinessReport report = startup.run();
+    startup.readiness().refresh().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+    assertThat(report.check(MessagingReadinessCheck.NAME).orElseThrow().reason())
+        .isEqualTo("messaging accepted the probe: no connections yet");
+    InMemoryClient late = messaging.connect(UserId.of("late"));
+    JoinResult join = late.join(PROBE, Since.offset(0));
+    assertThat(join.offset()).isZero();
+    assertThat(join.replayed()).isZero();
+    assertThat(late.received()).isEmpty();
+    assertThat(watcher.received()).isEmpty();
+    assertThat(messaging.hub().stats().historyMessages()).isZero();
+  }
+
   /** A port that answers every send with one outcome and remembers the last send. */
   static final class FixedOutcome implements ThreadMessaging {
     private final SendOutcome outcome;

@@ -37,13 +37,18 @@ import org.junit.jupiter.api.Test;
  * <p>An adapter's test extends this class and implements {@link #open}:
  *
  * <pre>{@code
- * class InMemoryCompatibilityTest extends ThreadMessagingCompatibilityKit {
+ * class MyTransportCompatibilityTest extends ThreadMessagingCompatibilityKit {
  *   @Override
  *   protected KitTransport open(HubSettings settings, Clock clock) {
- *     return new InMemoryKitTransport(settings, clock);
+ *     MyThreadMessaging messaging = MyThreadMessaging.create(settings, clock);
+ *     messaging.start();
+ *     return new MyKitTransport(messaging); // your KitTransport and KitClient glue
  *   }
  * }
  * }</pre>
+ *
+ * <p>The in-memory adapter's {@code InMemoryCompatibilityTest} is a complete example, glue
+ * included.
  *
  * <p>Every test runs against a fresh transport and a {@link ManualClock}; nothing depends on wall
  * time. Tests that need fault injection are skipped (by assumption) for a transport that does not
@@ -167,6 +172,42 @@ public abstract class ThreadMessagingCompatibilityKit {
     void noHistoryNoConnections() {
       KitTransport t = transport();
       assertThat(send(t.messaging(), thread("nohist.room"), msg(1))).hasNoRecipients();
+    }
+
+    @Test
+    @DisplayName(
+        "a transient send to a known thread whose connections all left has NO_RECIPIENTS and is"
+            + " not kept")
+    void transientToKnownThreadWithoutConnections() {
+      KitTransport t = transport();
+      ThreadId room = thread("room-1");
+      KitClient c = t.connect(UserId.of("c"));
+      c.join(room);
+      assertThat(send(t.messaging(), room, msg(1))).isDelivered().hasOffset(1);
+      c.leave(room);
+      assertThat(sendAndGet(t.messaging(), room, msg(2), SendOptions.transientSend()))
+          .hasNoRecipients()
+          .hasNoOffset()
+          .isAccepted();
+      assertThat(t.stats().historyMessages()).isEqualTo(1);
+      KitClient late = t.connect(UserId.of("late"));
+      late.join(room, 0);
+      awaitReceived(late, 1);
+      assertThat(late.received()).extracting(KitMessage::id).containsExactly("m-1");
+    }
+
+    @Test
+    @DisplayName(
+        "a send to a known thread without history whose connections all left has NO_RECIPIENTS")
+    void noHistoryKnownThreadWithoutConnections() {
+      KitTransport t = transport();
+      ThreadId room = thread("nohist.room");
+      KitClient c = t.connect(UserId.of("c"));
+      c.join(room);
+      assertThat(send(t.messaging(), room, msg(1))).isDelivered().hasNoOffset();
+      c.leave(room);
+      assertThat(send(t.messaging(), room, msg(2))).hasNoRecipients().hasNoOffset().isAccepted();
+      assertThat(t.stats().historyMessages()).isZero();
     }
 
     @Test
