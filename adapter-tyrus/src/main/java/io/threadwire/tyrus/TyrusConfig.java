@@ -3,9 +3,13 @@ package io.threadwire.tyrus;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigUtil;
 import io.threadwire.HistoryPolicies;
 import io.threadwire.HistoryPolicy;
 import io.threadwire.hub.HubSettings;
+import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 
@@ -61,7 +65,7 @@ public final class TyrusConfig {
    * @throws ConfigException naming the first key that is missing, mistyped or out of range
    */
   public static TyrusSettings tyrusSettings(Config config) {
-    Config c = config.getConfig(TYRUS_PATH);
+    Scope c = new Scope(config, TYRUS_PATH);
     TyrusSettings.Builder b = TyrusSettings.builder();
     set("host", () -> b.host(c.getString("host")));
     set("port", () -> b.port(c.getInt("port")));
@@ -99,21 +103,18 @@ public final class TyrusConfig {
    * @throws ConfigException naming the first key that is missing, mistyped or out of range
    */
   public static HubSettings hubSettings(Config config) {
-    Config c = config.getConfig(HUB_PATH);
+    Scope c = new Scope(config, HUB_PATH);
     return build(
         HUB_PATH,
         () -> {
-          HistoryPolicy history = history(c.getConfig("history"), "history");
-          HistoryPolicies policies = HistoryPolicies.uniform(history);
-          ConfigObject prefixes = c.getObject("history-prefixes");
+          Scope defaults = c.at("history");
+          HistoryPolicies policies = HistoryPolicies.uniform(history(defaults));
+          ConfigObject prefixes = config.getObject(c.key("history-prefixes"));
           for (String prefix : prefixes.keySet()) {
-            Config override = prefixes.toConfig().getConfig("\"" + prefix + "\"");
-            policies =
-                policies.withPrefix(
-                    prefix,
-                    history(
-                        override.withFallback(c.getConfig("history")),
-                        "history-prefixes.\"" + prefix + "\""));
+            String path = c.key("history-prefixes") + "." + ConfigUtil.quoteString(prefix);
+            Config merged =
+                config.getConfig(path).withFallback(config.getConfig(defaults.path())).atPath(path);
+            policies = policies.withPrefix(prefix, history(new Scope(merged, path)));
           }
           return new HubSettings(
               c.getDuration("send-timeout"),
@@ -127,7 +128,7 @@ public final class TyrusConfig {
         });
   }
 
-  private static HistoryPolicy history(Config h, String path) {
+  private static HistoryPolicy history(Scope h) {
     try {
       String overflow = h.getString("overflow").toUpperCase(Locale.ROOT);
       HistoryPolicy.Overflow o;
@@ -135,7 +136,9 @@ public final class TyrusConfig {
         o = HistoryPolicy.Overflow.valueOf(overflow);
       } catch (IllegalArgumentException e) {
         throw new ConfigException.BadValue(
-            h.origin(), "overflow", "must be DROP_OLDEST or REJECT, got " + overflow);
+            h.origin("overflow"),
+            h.key("overflow"),
+            "must be DROP_OLDEST or REJECT, got " + overflow);
       }
       return new HistoryPolicy(
           h.getBoolean("enabled"),
@@ -144,14 +147,15 @@ public final class TyrusConfig {
           h.getDuration("max-age"),
           o);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException.BadValue(HUB_PATH + "." + path, e.getMessage(), e);
+      throw new ConfigException.BadValue(h.path(), e.getMessage(), e);
     }
   }
 
-  private static int intBytes(Config c, String key) {
+  private static int intBytes(Scope c, String key) {
     long bytes = c.getBytes(key);
     if (bytes > Integer.MAX_VALUE) {
-      throw new ConfigException.BadValue(c.origin(), key, "must be at most 2GiB, got " + bytes);
+      throw new ConfigException.BadValue(
+          c.origin(key), c.key(key), "must be at most 2GiB, got " + bytes);
     }
     return (int) bytes;
   }
@@ -185,5 +189,49 @@ public final class TyrusConfig {
       }
     }
     return key;
+  }
+
+  /**
+   * The keys under {@code path}, read by their full names: Typesafe's own errors (a mistyped or
+   * unparsable value) then name the full key, {@code threadwire.tyrus.port} rather than {@code
+   * port}, which would be ambiguous when the value came from an environment variable.
+   */
+  private record Scope(Config root, String path) {
+
+    String key(String relative) {
+      return path + "." + relative;
+    }
+
+    Scope at(String relative) {
+      return new Scope(root, key(relative));
+    }
+
+    ConfigOrigin origin(String relative) {
+      return root.getValue(key(relative)).origin();
+    }
+
+    String getString(String relative) {
+      return root.getString(key(relative));
+    }
+
+    List<String> getStringList(String relative) {
+      return root.getStringList(key(relative));
+    }
+
+    int getInt(String relative) {
+      return root.getInt(key(relative));
+    }
+
+    long getBytes(String relative) {
+      return root.getBytes(key(relative));
+    }
+
+    boolean getBoolean(String relative) {
+      return root.getBoolean(key(relative));
+    }
+
+    Duration getDuration(String relative) {
+      return root.getDuration(key(relative));
+    }
   }
 }

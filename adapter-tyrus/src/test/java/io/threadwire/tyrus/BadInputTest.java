@@ -173,7 +173,12 @@ class BadInputTest {
     assertThat(c.awaitRef(c.send("leave", "thread", "t1")).path("type").asText()).isEqualTo("left");
     assertThat(c.awaitRef(c.send("leave", "thread", "t1")).path("type").asText()).isEqualTo("left");
     assertThat(server.connectionCount(ThreadId.of("t1"))).isZero();
+    assertThat(
+            DeliveryTest.get(
+                server.send(ThreadId.of("t1"), Message.of("{}")).toCompletableFuture()))
+        .isQueued();
     everyoneStillFine(c);
+    assertThat(c.frames("message")).as("nothing of a thread it left").isEmpty();
   }
 
   @Test
@@ -181,6 +186,16 @@ class BadInputTest {
   void frameTooBig() throws Exception {
     TestClient c = client();
     c.sendText("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(2000) + "\"}");
+    assertThat(c.awaitClose()).isEqualTo(1009);
+    everyoneStillFine(null);
+  }
+
+  @Test
+  @DisplayName("a message in frames each under the maximum but larger in total closes with 1009")
+  void fragmentedMessageTooBig() throws Exception {
+    TestClient c = client();
+    String x = "x".repeat(600);
+    c.sendFragments("{\"type\":\"ping\",\"pad\":\"" + x, x, x + "\"}");
     assertThat(c.awaitClose()).isEqualTo(1009);
     everyoneStillFine(null);
   }

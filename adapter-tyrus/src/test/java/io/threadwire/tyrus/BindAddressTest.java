@@ -5,9 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
 import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -27,9 +34,30 @@ class BindAddressTest {
     }
   }
 
+  /** Returns a non-loopback IPv4 address of a local interface that is up, if there is one. */
+  private static Optional<InetAddress> networkAddress() throws SocketException {
+    return NetworkInterface.networkInterfaces()
+        .filter(BindAddressTest::upAndNotLoopback)
+        .flatMap(NetworkInterface::inetAddresses)
+        .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress())
+        .findFirst();
+  }
+
+  private static boolean upAndNotLoopback(NetworkInterface ni) {
+    try {
+      return ni.isUp() && !ni.isLoopback();
+    } catch (SocketException e) {
+      return false;
+    }
+  }
+
   @Test
   @DisplayName("a server bound to 127.0.0.1 is not reachable on 127.0.0.2")
   void loopbackOnly() throws Exception {
+    // 127.0.0.2 is a usable local address here (as on Linux): a listener bound to it answers.
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.2"))) {
+      connect("127.0.0.2", probe.getLocalPort());
+    }
     try (TyrusThreadMessaging m =
         TyrusThreadMessaging.create(TyrusSettings.builder().host("127.0.0.1").port(0).build())) {
       m.start();
@@ -39,6 +67,23 @@ class BindAddressTest {
       try (TestClient c = TestClient.connect(m.uri(), Map.of())) {
         assertThat(c.connectionId()).isNotBlank();
       }
+    }
+  }
+
+  @Test
+  @DisplayName("a server bound to 127.0.0.1 is not reachable on this machine's network address")
+  void notOnTheNetworkAddress() throws Exception {
+    // tyrus#593 is about exactly this: a wildcard bind exposes a loopback server to the network.
+    // Nothing is bound to the network address here; the local stack refuses the connection.
+    InetAddress network = networkAddress().orElse(null);
+    Assumptions.assumeTrue(network != null, "this machine has no non-loopback IPv4 address");
+    try (TyrusThreadMessaging m =
+        TyrusThreadMessaging.create(TyrusSettings.builder().host("127.0.0.1").port(0).build())) {
+      m.start();
+      int port = m.boundPort();
+      connect("127.0.0.1", port);
+      assertThatThrownBy(() -> connect(network.getHostAddress(), port))
+          .isInstanceOf(ConnectException.class);
     }
   }
 

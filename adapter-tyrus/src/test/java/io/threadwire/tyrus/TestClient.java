@@ -139,6 +139,13 @@ final class TestClient implements WebSocket.Listener, AutoCloseable {
     ws.sendBinary(java.nio.ByteBuffer.wrap(data), true).join();
   }
 
+  /** Sends one text message as several frames: a first frame, continuations, a final one. */
+  void sendFragments(String... parts) {
+    for (int i = 0; i < parts.length; i++) {
+      ws.sendText(parts[i], i == parts.length - 1).join();
+    }
+  }
+
   /** Sends raw text as one frame without waiting: the server may close before it is all sent. */
   void sendTextNoWait(String text) {
     ws.sendText(text, true);

@@ -90,14 +90,29 @@ class TyrusConfigTest {
   }
 
   @Test
-  @DisplayName("a mistyped or unknown-enum value names its key")
+  @DisplayName("a mistyped, unparsable or unknown-enum value names its full key")
   void mistyped() {
     assertThatThrownBy(() -> TyrusConfig.tyrusSettings(with("threadwire.tyrus.port = eighty")))
         .isInstanceOf(ConfigException.WrongType.class)
-        .hasMessageContaining("port");
+        .hasMessageContaining("threadwire.tyrus.port");
+    assertThatThrownBy(
+            () -> TyrusConfig.tyrusSettings(with("threadwire.tyrus.outbound.write-timeout = soon")))
+        .isInstanceOf(ConfigException.BadValue.class)
+        .hasMessageContaining("threadwire.tyrus.outbound.write-timeout");
+    assertThatThrownBy(
+            () -> TyrusConfig.tyrusSettings(with("threadwire.tyrus.rate-limit.frames = many")))
+        .hasMessageContaining("threadwire.tyrus.rate-limit.frames");
+    assertThatThrownBy(
+            () -> TyrusConfig.hubSettings(with("threadwire.hub.history.max-messages = lots")))
+        .hasMessageContaining("threadwire.hub.history.max-messages");
+    assertThatThrownBy(
+            () ->
+                TyrusConfig.hubSettings(
+                    with("threadwire.hub.history-prefixes { \"typing.\" { max-age = old } }")))
+        .hasMessageContaining("threadwire.hub.history-prefixes.\"typing.\".max-age");
     assertThatThrownBy(
             () -> TyrusConfig.hubSettings(with("threadwire.hub.history.overflow = sometimes")))
-        .hasMessageContaining("overflow");
+        .hasMessageContaining("threadwire.hub.history.overflow");
     assertThatThrownBy(() -> TyrusConfig.tyrusSettings(ConfigFactory.parseString("a = 1")))
         .isInstanceOf(ConfigException.Missing.class)
         .hasMessageContaining("threadwire");

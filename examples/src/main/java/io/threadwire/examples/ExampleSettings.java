@@ -40,40 +40,47 @@ record ExampleSettings(
 
   /** Reads and validates the settings under {@link #PATH}. */
   static ExampleSettings from(Config root) {
-    Config c = root.getConfig(PATH);
+    // Keys are read by their full path, so that Typesafe's own errors (a mistyped value from an
+    // environment variable) name threadwire.examples.http.port, not an ambiguous http.port.
+    Config c = root.getConfig(PATH).atPath(PATH);
     return new ExampleSettings(
         transport(c),
         nonEmpty(c, "http.host"),
         port(c),
-        positiveInt(c, "http.max-body-size", c.getBytes("http.max-body-size")),
+        positiveInt(c, "http.max-body-size", c.getBytes(fullKey("http.max-body-size"))),
         positive(c, "agent-run.step-delay"),
         positive(c, "health.ready-wait"),
-        positiveInt(c, "inmemory.event-queue-size", c.getInt("inmemory.event-queue-size")));
+        positiveInt(
+            c, "inmemory.event-queue-size", c.getInt(fullKey("inmemory.event-queue-size"))));
+  }
+
+  private static String fullKey(String relative) {
+    return PATH + "." + relative;
   }
 
   private static TransportKind transport(Config c) {
-    String value = c.getString("transport");
+    String value = c.getString(fullKey("transport"));
     try {
       return TransportKind.valueOf(value.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new ConfigException.BadValue(
-          c.origin(), PATH + ".transport", "must be tyrus or inmemory, got \"" + value + "\"");
+          c.origin(), fullKey("transport"), "must be tyrus or inmemory, got \"" + value + "\"");
     }
   }
 
   private static int port(Config c) {
-    int port = c.getInt("http.port");
+    int port = c.getInt(fullKey("http.port"));
     if (port < 0 || port > 65535) {
       throw new ConfigException.BadValue(
-          c.origin(), PATH + ".http.port", "must be 0-65535 (0 = any free port), got " + port);
+          c.origin(), fullKey("http.port"), "must be 0-65535 (0 = any free port), got " + port);
     }
     return port;
   }
 
   private static String nonEmpty(Config c, String key) {
-    String value = c.getString(key);
+    String value = c.getString(fullKey(key));
     if (value.isBlank()) {
-      throw new ConfigException.BadValue(c.origin(), PATH + "." + key, "must not be empty");
+      throw new ConfigException.BadValue(c.origin(), fullKey(key), "must not be empty");
     }
     return value;
   }
@@ -81,15 +88,15 @@ record ExampleSettings(
   private static int positiveInt(Config c, String key, long value) {
     if (value < 1 || value > Integer.MAX_VALUE) {
       throw new ConfigException.BadValue(
-          c.origin(), PATH + "." + key, "must be between 1 and " + Integer.MAX_VALUE);
+          c.origin(), fullKey(key), "must be between 1 and " + Integer.MAX_VALUE);
     }
     return (int) value;
   }
 
   private static Duration positive(Config c, String key) {
-    Duration d = c.getDuration(key);
+    Duration d = c.getDuration(fullKey(key));
     if (d.isNegative() || d.isZero()) {
-      throw new ConfigException.BadValue(c.origin(), PATH + "." + key, "must be positive");
+      throw new ConfigException.BadValue(c.origin(), fullKey(key), "must be positive");
     }
     return d;
   }

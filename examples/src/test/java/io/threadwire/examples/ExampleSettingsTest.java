@@ -97,4 +97,28 @@ class ExampleSettingsTest {
         .isInstanceOf(ConfigException.BadValue.class)
         .hasMessageContaining("threadwire.examples.http.port");
   }
+
+  @Test
+  @DisplayName("a mistyped value, as an environment variable may bring, names its full key")
+  void mistypedValuesNameTheFullKey() {
+    assertThatThrownBy(
+            () ->
+                ExampleSettings.from(
+                    TestApps.config(Map.of("threadwire.examples.http.port", "abc"))))
+        .isInstanceOf(ConfigException.WrongType.class)
+        .hasMessageContaining("threadwire.examples.http.port");
+    assertThatThrownBy(
+            () ->
+                ExampleSettings.from(
+                    TestApps.config(Map.of("threadwire.examples.agent-run.step-delay", "soon"))))
+        .isInstanceOf(ConfigException.BadValue.class)
+        .hasMessageContaining("threadwire.examples.agent-run.step-delay");
+    assertThatThrownBy(
+            () ->
+                TestApps.start(
+                    Map.of("threadwire.tyrus.port", "abc"),
+                    com.google.inject.util.Modules.EMPTY_MODULE))
+        .isInstanceOf(ConfigException.WrongType.class)
+        .hasMessageContaining("threadwire.tyrus.port");
+  }
 }
