@@ -1,0 +1,50 @@
+package io.threadwire.benchmarks.load;
+
+import java.nio.file.Path;
+
+/** Command-line options of {@link LoadHarness}. */
+final class Options {
+
+  boolean jmh = true;
+  String only = "fanout,latency,slow,replay,memory";
+  boolean quick;
+  int repetitions = 5;
+  int deliveriesPerRun = 300_000;
+  int latencySeconds = 4;
+  int slowSeconds = 20;
+  int memoryConnections = 10_000;
+  int replayMessages = 10_000;
+  Path out = Path.of("benchmarks/target/RESULTS.md");
+
+  static Options parse(String[] args) {
+    Options o = new Options();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--no-jmh" -> o.jmh = false;
+        case "--quick" -> {
+          o.quick = true;
+          o.repetitions = 2;
+          o.deliveriesPerRun = 60_000;
+          o.latencySeconds = 2;
+          o.slowSeconds = 6;
+          o.memoryConnections = 2_000;
+        }
+        case "--repetitions" -> o.repetitions = Integer.parseInt(args[++i]);
+        case "--out" -> o.out = Path.of(args[++i]);
+        case "--only" -> o.only = args[++i];
+        default ->
+            throw new IllegalArgumentException(
+                "unknown option "
+                    + args[i]
+                    + "; known: --no-jmh, --quick, --repetitions N, --out FILE, --only PHASES (comma-separated of "
+                    + "fanout,latency,slow,replay,memory; latency and slow need fanout)");
+      }
+    }
+    return o;
+  }
+
+  /** Returns true if {@code phase} is to run. */
+  boolean runs(String phase) {
+    return java.util.Arrays.asList(only.split(",")).contains(phase);
+  }
+}

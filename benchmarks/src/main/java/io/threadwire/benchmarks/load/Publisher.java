@@ -1,0 +1,192 @@
+package io.threadwire.benchmarks.load;
+
+import io.threadwire.Message;
+import io.threadwire.SendOutcome;
+import io.threadwire.ThreadId;
+import io.threadwire.tyrus.BenchAccess;
+import io.threadwire.tyrus.BenchAccess.Member;
+import io.threadwire.tyrus.TyrusThreadMessaging;
+import java.net.SocketAddress;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.glassfish.grizzly.Buffer;
+import org.glassfish.grizzly.CompletionHandler;
+import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.EmptyCompletionHandler;
+import org.glassfish.grizzly.WriteResult;
+import org.glassfish.grizzly.memory.Buffers;
+
+/**
+ * Publishes a run of messages to one thread in one of the three fan-out modes, against the same
+ * sessions. Every mode carries the same frame text ({@code seq} and the intended send time {@code
+ * t} first in the payload), so the client does the same work whatever the mode.
+ */
+final class Publisher {
+
+  /** The three ways of fanning a message out, compared side by side. */
+  enum Mode {
+    /** The Tyrus adapter through the {@code ThreadMessaging} port. */
+    THREADWIRE,
+    /** A list of sessions and {@code getAsyncRemote().sendText} per session. */
+    NAIVE,
+    /** The frame built once and the same bytes written to each session's Grizzly connection. */
+    RAWFRAME
+  }
+
+  private final TyrusThreadMessaging server;
+  private final LongAdder failed = new LongAdder();
+
+  Publisher(TyrusThreadMessaging server) {
+    this.server = server;
+  }
+
+  /** Returns the number of writes that failed since the last call, and resets it. */
+  long takeFailures() {
+    return failed.sumThenReset();
+  }
+
+  /**
+   * Sends {@code count} messages as fast as {@code window} messages in flight allow (a message is
+   * in flight until every recipient's write has completed); returns when the last one is handed
+   * over.
+   */
+  void closedLoop(Mode mode, ThreadId thread, int count, int payloadBytes, int window)
+      throws InterruptedException {
+    Semaphore inFlight = new Semaphore(window);
+    List<Member> members =
+        mode == Mode.THREADWIRE ? List.of() : BenchAccess.members(server, thread);
+    for (int seq = 1; seq <= count; seq++) {
+      inFlight.acquire();
+      publish(mode, thread, members, seq, System.nanoTime(), payloadBytes, inFlight::release);
+    }
+    inFlight.acquire(window);
+  }
+
+  /**
+   * Sends {@code count} messages open-loop at {@code perSecond}: message i is due at start + i /
+   * rate and carries that intended time, so a stall delays the receipt of every message due during
+   * it, and the client's histogram sees it (no coordinated omission).
+   */
+  void openLoop(Mode mode, ThreadId thread, int count, int payloadBytes, double perSecond) {
+    List<Member> members =
+        mode == Mode.THREADWIRE ? List.of() : BenchAccess.members(server, thread);
+    long start = System.nanoTime();
+    double period = 1e9 / perSecond;
+    int seq = 1;
+    while (seq <= count) {
+      long now = System.nanoTime();
+      long due = start + (long) ((seq - 1) * period);
+      if (due > now) {
+        // Sleep, never spin: a spinning publisher would take one of the two cores from the
+        // server and the client. Messages that fell due meanwhile go out together, each still
+        // carrying its own intended time.
+        LockSupport.parkNanos(due - now);
+        continue;
+      }
+      publish(mode, thread, members, seq, due, payloadBytes, () -> {});
+      seq++;
+    }
+  }
+
+  private void publish(
+      Mode mode,
+      ThreadId thread,
+      List<Member> members,
+      int seq,
+      long intendedNanos,
+      int payloadBytes,
+      Runnable done) {
+    String payload = payload(seq, intendedNanos, payloadBytes);
+    switch (mode) {
+      case THREADWIRE -> {
+        Message m = Message.builder(payload).id("m" + seq).build();
+        server
+            .send(thread, m)
+            .whenComplete(
+                (o, e) -> {
+                  if (e != null || o.status() == SendOutcome.Status.ERROR) {
+                    failed.increment();
+                  } else {
+                    failed.add(o.failedCount());
+                  }
+                  done.run();
+                });
+      }
+      case NAIVE -> {
+        String text = BenchAccess.messageFrame(thread, seq, "m" + seq, payload);
+        AtomicInteger left = new AtomicInteger(members.size());
+        for (Member member : members) {
+          member
+              .session()
+              .getAsyncRemote()
+              .sendText(
+                  text,
+                  result -> {
+                    if (!result.isOK()) {
+                      failed.increment();
+                    }
+                    if (left.decrementAndGet() == 0) {
+                      done.run();
+                    }
+                  });
+        }
+        if (members.isEmpty()) {
+          done.run();
+        }
+      }
+      case RAWFRAME -> {
+        byte[] frame = BenchAccess.frame(BenchAccess.messageFrame(thread, seq, "m" + seq, payload));
+        AtomicInteger left = new AtomicInteger(members.size());
+        CompletionHandler<WriteResult<Buffer, SocketAddress>> onWrite =
+            new EmptyCompletionHandler<>() {
+              @Override
+              public void completed(WriteResult<Buffer, SocketAddress> result) {
+                if (left.decrementAndGet() == 0) {
+                  done.run();
+                }
+              }
+
+              @Override
+              public void failed(Throwable throwable) {
+                Publisher.this.failed.increment();
+                completed(null);
+              }
+            };
+        for (Member member : members) {
+          Connection<SocketAddress> c = member.tcp();
+          c.write(Buffers.wrap(c.getMemoryManager(), frame), onWrite);
+        }
+        if (members.isEmpty()) {
+          done.run();
+        }
+      }
+    }
+  }
+
+  /** Returns a JSON object of exactly {@code bytes} characters with seq and t first. */
+  static String payload(int seq, long intendedNanos, int bytes) {
+    StringBuilder b = new StringBuilder(bytes + 16);
+    b.append("{\"seq\":").append(seq).append(",\"t\":").append(intendedNanos).append(",\"pad\":\"");
+    int pad = bytes - b.length() - 2;
+    for (int i = 0; i < pad; i++) {
+      b.append('x');
+    }
+    return b.append("\"}").toString();
+  }
+
+  /** Waits until {@code condition} holds or {@code timeoutMillis} pass; returns whether it held. */
+  static boolean await(java.util.function.BooleanSupplier condition, long timeoutMillis) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      LockSupport.parkNanos(5_000_000);
+    }
+    return true;
+  }
+}
