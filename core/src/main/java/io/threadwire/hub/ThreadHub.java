@@ -198,11 +198,12 @@ public final class ThreadHub implements ThreadMessaging {
       }
       if (stored != offset || ts.history.epoch() != epoch) {
         // A store that assigns offsets itself (a shared one) may differ from the prediction.
+        long predicted = offset;
         epoch = ts.history.epoch();
         offset = stored;
         text = encode(ts.id, epoch, offset, message);
         if (text == null) {
-          text = "";
+          return FanOut.completed(ts.id, reencodingFailed(ts, message, epoch, predicted, stored));
         }
       }
     }
@@ -262,6 +263,32 @@ public final class ThreadHub implements ThreadMessaging {
             + " bytes of thread "
             + ts.id,
         Optional.empty());
+  }
+
+  /**
+   * The store put the message at another offset than predicted and it could not be encoded for that
+   * one: no frame goes out, and the outcome says where the store kept it.
+   */
+  private static SendOutcome reencodingFailed(
+      ThreadState ts, Message message, long epoch, long predicted, long stored) {
+    return SendOutcome.error(
+        ErrorKind.ENCODING_FAILED,
+        "could not encode message "
+            + message.id()
+            + " for offset "
+            + stored
+            + " (epoch "
+            + epoch
+            + ") that the history store of thread "
+            + ts.id
+            + " assigned instead of "
+            + predicted
+            + " (see the log); it was sent to no connection but is kept in history at offset "
+            + stored,
+        Optional.empty(),
+        List.of(),
+        0,
+        stored);
   }
 
   private static SendOutcome historyFull(ThreadState ts) {
