@@ -617,10 +617,10 @@ public final class ThreadHub implements ThreadMessaging {
   // ---- maintenance ----------------------------------------------------------------------------
 
   /**
-   * Expires sends past their deadline, then evicts history older than its maximum age, forgets
-   * idempotency keys older than the window, and drops threads idle for longer than {@link
-   * HubSettings#idleThreadTtl()} (no member, no activity), history included. A failure on one
-   * thread is logged and does not stop the others.
+   * Expires sends past their deadline, then forgets idempotency keys older than the window, drops
+   * threads idle for longer than {@link HubSettings#idleThreadTtl()} (no member, no activity, no
+   * idempotency key left in its window), history included, and evicts history older than its
+   * maximum age. A failure on one thread is logged and does not stop the others.
    */
   public void runMaintenance() {
     expireSends();
@@ -634,14 +634,17 @@ public final class ThreadHub implements ThreadMessaging {
           continue;
         }
         try {
-          if (ts.members.length == 0 && ts.lastActivityMillis <= idleCutoff) {
+          ts.forgetKeysOlderThan(keyCutoff);
+          // Keys still in the window keep the thread: dropping it would forget them early.
+          if (ts.members.length == 0
+              && ts.lastActivityMillis <= idleCutoff
+              && ts.rememberedKeys() == 0) {
             drop(ts);
             continue;
           }
           if (ts.history != null) {
             ts.history.evictExpired(now);
           }
-          ts.forgetKeysOlderThan(keyCutoff);
         } catch (RuntimeException e) {
           LOG.log(Level.ERROR, "maintenance of thread " + ts.id + " failed", e);
         }
