@@ -137,6 +137,11 @@ public final class ThreadHub implements ThreadMessaging {
             }
             continue;
           }
+          if (state.get() != State.RUNNING) {
+            // close() ran since the check in send(), maybe before this state existed to drop.
+            drop(ts);
+            return CompletableFuture.completedFuture(notRunning(state.get()));
+          }
           long nowMillis = clock.millis();
           ts.lastActivityMillis = nowMillis;
           String key = message.idempotencyKey().orElse(null);
@@ -405,9 +410,14 @@ public final class ThreadHub implements ThreadMessaging {
     while ((f = inFlight.poll()) != null) {
       f.expire(ErrorKind.CLOSED, "messaging closed before every write was acknowledged");
     }
+    // A join or send that passed its running check before this point re-checks under the
+    // thread's lock: either this loop finds its state and drops it after it, or it sees CLOSED
+    // and drops that state itself. So nothing is left behind either way.
     for (ThreadState ts : threads.values()) {
       synchronized (ts) {
-        drop(ts);
+        if (!ts.removed) {
+          drop(ts);
+        }
       }
     }
   }
@@ -441,7 +451,9 @@ public final class ThreadHub implements ThreadMessaging {
   /**
    * Joins a registered connection to {@code thread}: calls {@link TransportConnection#joined},
    * replays what it missed after {@code since}, then makes it a member. A hub that is not running
-   * refuses with {@link JoinResult.Status#NOT_RUNNING}.
+   * refuses with {@link JoinResult.Status#NOT_RUNNING}, also when {@link #close()} runs while the
+   * join is in progress: then {@code joined} is not called and the join leaves no state behind (no
+   * membership, no thread, no open history).
    *
    * @throws IllegalStateException if the connection is not registered, or if called from inside
    *     {@link TransportConnection#send} or {@link TransportConnection#joined}
@@ -469,6 +481,11 @@ public final class ThreadHub implements ThreadMessaging {
                 return JoinResult.refused(thread, JoinResult.Status.NOT_RUNNING);
               }
               continue;
+            }
+            if (state.get() != State.RUNNING) {
+              // close() ran since the check above, maybe before this state existed to drop.
+              drop(ts);
+              return JoinResult.refused(thread, JoinResult.Status.NOT_RUNNING);
             }
             if (member) {
               return new JoinResult(
