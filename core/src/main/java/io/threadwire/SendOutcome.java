@@ -56,7 +56,11 @@ public final class SendOutcome {
     CLOSED,
     /** The message was refused as invalid, for example larger than the configured bound. */
     INVALID_MESSAGE,
-    /** The transport could not encode the message into a frame. */
+    /**
+     * The transport could not encode the message into a frame; no connection was sent anything. If
+     * a history store that assigns offsets itself (a shared one) had already kept the message at an
+     * offset the encoder then refused, {@link #offset()} says where.
+     */
     ENCODING_FAILED,
     /** The thread's history is full and its overflow policy is to reject. */
     HISTORY_FULL,

@@ -8,7 +8,11 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The rules of the hexagon, checked rather than hoped for. */
+/**
+ * The rules of the hexagon, checked rather than hoped for. The rules between modules (no adapter
+ * depends on another, startup on none) need every module's classes and live in the examples
+ * module's {@code ModuleBoundariesTest}.
+ */
 class ArchitectureTest {
 
   private static final JavaClasses CORE =

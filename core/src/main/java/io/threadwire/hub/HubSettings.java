@@ -12,8 +12,12 @@ import java.util.Objects;
  * @param sendTimeout how long a send waits for its writes before it completes with what it achieved
  *     (default 10s)
  * @param idleThreadTtl how long a thread with no connection and no activity is kept, history
- *     included (default 10m)
- * @param idempotencyWindow how long an idempotency key is remembered (default 2m)
+ *     included (default 10m). A thread that still remembers an idempotency key younger than {@code
+ *     idempotencyWindow} is kept until that key leaves the window, so a TTL shorter than the window
+ *     never forgets keys early: an idle thread that was sent keyed messages lives up to the longer
+ *     of the two
+ * @param idempotencyWindow how long an idempotency key is remembered (default 2m), however short
+ *     {@code idleThreadTtl} is
  * @param idempotencyMaxKeys the most idempotency keys remembered per thread; the oldest are
  *     forgotten first (default 1000)
  * @param maxThreadsPerConnection the most threads one connection may join (default 100)

@@ -137,6 +137,11 @@ public final class ThreadHub implements ThreadMessaging {
             }
             continue;
           }
+          if (state.get() != State.RUNNING) {
+            // close() ran since the check in send(), maybe before this state existed to drop.
+            drop(ts);
+            return CompletableFuture.completedFuture(notRunning(state.get()));
+          }
           long nowMillis = clock.millis();
           ts.lastActivityMillis = nowMillis;
           String key = message.idempotencyKey().orElse(null);
@@ -198,11 +203,12 @@ public final class ThreadHub implements ThreadMessaging {
       }
       if (stored != offset || ts.history.epoch() != epoch) {
         // A store that assigns offsets itself (a shared one) may differ from the prediction.
+        long predicted = offset;
         epoch = ts.history.epoch();
         offset = stored;
         text = encode(ts.id, epoch, offset, message);
         if (text == null) {
-          text = "";
+          return FanOut.completed(ts.id, reencodingFailed(ts, message, epoch, predicted, stored));
         }
       }
     }
@@ -262,6 +268,32 @@ public final class ThreadHub implements ThreadMessaging {
             + " bytes of thread "
             + ts.id,
         Optional.empty());
+  }
+
+  /**
+   * The store put the message at another offset than predicted and it could not be encoded for that
+   * one: no frame goes out, and the outcome says where the store kept it.
+   */
+  private static SendOutcome reencodingFailed(
+      ThreadState ts, Message message, long epoch, long predicted, long stored) {
+    return SendOutcome.error(
+        ErrorKind.ENCODING_FAILED,
+        "could not encode message "
+            + message.id()
+            + " for offset "
+            + stored
+            + " (epoch "
+            + epoch
+            + ") that the history store of thread "
+            + ts.id
+            + " assigned instead of "
+            + predicted
+            + " (see the log); it was sent to no connection but is kept in history at offset "
+            + stored,
+        Optional.empty(),
+        List.of(),
+        0,
+        stored);
   }
 
   private static SendOutcome historyFull(ThreadState ts) {
@@ -378,9 +410,14 @@ public final class ThreadHub implements ThreadMessaging {
     while ((f = inFlight.poll()) != null) {
       f.expire(ErrorKind.CLOSED, "messaging closed before every write was acknowledged");
     }
+    // A join or send that passed its running check before this point re-checks under the
+    // thread's lock: either this loop finds its state and drops it after it, or it sees CLOSED
+    // and drops that state itself. So nothing is left behind either way.
     for (ThreadState ts : threads.values()) {
       synchronized (ts) {
-        drop(ts);
+        if (!ts.removed) {
+          drop(ts);
+        }
       }
     }
   }
@@ -414,7 +451,9 @@ public final class ThreadHub implements ThreadMessaging {
   /**
    * Joins a registered connection to {@code thread}: calls {@link TransportConnection#joined},
    * replays what it missed after {@code since}, then makes it a member. A hub that is not running
-   * refuses with {@link JoinResult.Status#NOT_RUNNING}.
+   * refuses with {@link JoinResult.Status#NOT_RUNNING}, also when {@link #close()} runs while the
+   * join is in progress: then {@code joined} is not called and the join leaves no state behind (no
+   * membership, no thread, no open history).
    *
    * @throws IllegalStateException if the connection is not registered, or if called from inside
    *     {@link TransportConnection#send} or {@link TransportConnection#joined}
@@ -442,6 +481,11 @@ public final class ThreadHub implements ThreadMessaging {
                 return JoinResult.refused(thread, JoinResult.Status.NOT_RUNNING);
               }
               continue;
+            }
+            if (state.get() != State.RUNNING) {
+              // close() ran since the check above, maybe before this state existed to drop.
+              drop(ts);
+              return JoinResult.refused(thread, JoinResult.Status.NOT_RUNNING);
             }
             if (member) {
               return new JoinResult(
@@ -590,10 +634,10 @@ public final class ThreadHub implements ThreadMessaging {
   // ---- maintenance ----------------------------------------------------------------------------
 
   /**
-   * Expires sends past their deadline, then evicts history older than its maximum age, forgets
-   * idempotency keys older than the window, and drops threads idle for longer than {@link
-   * HubSettings#idleThreadTtl()} (no member, no activity), history included. A failure on one
-   * thread is logged and does not stop the others.
+   * Expires sends past their deadline, then forgets idempotency keys older than the window, drops
+   * threads idle for longer than {@link HubSettings#idleThreadTtl()} (no member, no activity, no
+   * idempotency key left in its window), history included, and evicts history older than its
+   * maximum age. A failure on one thread is logged and does not stop the others.
    */
   public void runMaintenance() {
     expireSends();
@@ -607,14 +651,17 @@ public final class ThreadHub implements ThreadMessaging {
           continue;
         }
         try {
-          if (ts.members.length == 0 && ts.lastActivityMillis <= idleCutoff) {
+          ts.forgetKeysOlderThan(keyCutoff);
+          // Keys still in the window keep the thread: dropping it would forget them early.
+          if (ts.members.length == 0
+              && ts.lastActivityMillis <= idleCutoff
+              && ts.rememberedKeys() == 0) {
             drop(ts);
             continue;
           }
           if (ts.history != null) {
             ts.history.evictExpired(now);
           }
-          ts.forgetKeysOlderThan(keyCutoff);
         } catch (RuntimeException e) {
           LOG.log(Level.ERROR, "maintenance of thread " + ts.id + " failed", e);
         }

@@ -17,7 +17,10 @@ import java.util.concurrent.CompletionStage;
  * <p>The sequence never trusts a check blindly: a check that throws, returns a stage that completes
  * exceptionally, or does not answer within its timeout is reported as such, never as ready. {@link
  * #check()} is called on a worker thread, so a check that blocks is still cut off by its timeout;
- * it should nevertheless be non-blocking and must be safe to call again after a timeout.
+ * it should nevertheless be non-blocking and must be safe to call again after a timeout. While a
+ * call has not returned, the sequence does not call the check again: those attempts are reported
+ * {@code NOT_READY} ("still running from an earlier attempt"), so a check that blocks forever holds
+ * one thread, not one per attempt.
  */
 public interface ReadinessCheck {
 

@@ -13,7 +13,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Reading ({@link #status()}, {@link #lastReport()}, {@link #toJson()}) never blocks and never
  * runs a check. {@link #refresh()} attempts every check once, in the background; while a startup
  * run or another refresh is in flight it returns that run's stage instead of starting another, so a
- * health endpoint polled often never piles up probes. Thread-safe.
+ * health endpoint polled often never piles up probes. A check that blocks in {@code check()} is not
+ * called again by later refreshes until that call returns (they report it {@code NOT_READY}, "still
+ * running from an earlier attempt"), so polling never grows the number of threads. Thread-safe.
  */
 public final class ReadinessState {
 

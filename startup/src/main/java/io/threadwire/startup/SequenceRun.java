@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -23,12 +24,17 @@ import java.util.concurrent.TimeUnit;
  */
 final class SequenceRun {
 
+  static final String STILL_RUNNING =
+      "timed out: still running from an earlier attempt that has not returned from check();"
+          + " not called again until it does";
+
   private final List<Planned> plan;
   private final Duration deadlineLength;
   private final Backoff backoff; // null: a one-shot run, no retries and no skipping
   private final Clock clock;
   private final ScheduledExecutorService timer;
   private final Executor workers;
+  private final Set<String> calling; // shared by the sequence's runs: checks inside check() now
   private final CompletableFuture<ReadinessReport> result = new CompletableFuture<>();
   private final List<CheckReport> reports = new ArrayList<>(); // guarded by this
   private final Instant startedAt;
@@ -41,13 +47,15 @@ final class SequenceRun {
       Backoff backoff,
       Clock clock,
       ScheduledExecutorService timer,
-      Executor workers) {
+      Executor workers,
+      Set<String> calling) {
     this.plan = plan;
     this.deadlineLength = deadline;
     this.backoff = backoff;
     this.clock = clock;
     this.timer = timer;
     this.workers = workers;
+    this.calling = calling;
     this.startedAt = clock.instant();
     this.deadline = startedAt.plus(deadline);
   }
@@ -243,43 +251,59 @@ final class SequenceRun {
 
   /**
    * Calls the check on a worker thread and answers within {@code limit}, whatever the check does: a
-   * throw or an exceptional stage becomes {@code FAILED}, silence becomes {@code NOT_READY}.
+   * throw or an exceptional stage becomes {@code FAILED}, silence becomes {@code NOT_READY}. A
+   * check still inside {@code check()} from an earlier attempt, of this run or another, is not
+   * called again: the answer is {@code NOT_READY} at once, so each check holds one thread at most.
    */
   private CompletableFuture<CheckResult> invoke(Planned p, Duration limit, boolean cutByDeadline) {
     CompletableFuture<CheckResult> answer = new CompletableFuture<>();
+    if (!calling.add(p.name())) {
+      // A call that never returns would otherwise cost one more thread per attempt, without end.
+      answer.complete(CheckResult.notReady(STILL_RUNNING));
+      return answer;
+    }
     ScheduledFuture<?> timeout =
         timer.schedule(
             () -> answer.complete(CheckResult.notReady(timedOut(limit, cutByDeadline))),
             limit.toNanos(),
             TimeUnit.NANOSECONDS);
     answer.whenComplete((r, e) -> timeout.cancel(false));
-    workers.execute(
-        () -> {
-          CompletionStage<CheckResult> stage;
-          try {
-            stage = p.check().check();
-          } catch (RuntimeException | Error e) {
-            answer.complete(CheckResult.failed("the check threw " + e, e));
-            return;
-          }
-          if (stage == null) {
-            answer.complete(CheckResult.failed("the check returned no stage (null)"));
-            return;
-          }
-          stage.whenComplete(
-              (r, e) -> {
-                if (e != null) {
-                  Throwable cause = unwrap(e);
-                  answer.complete(
-                      CheckResult.failed("the check completed exceptionally: " + cause, cause));
-                } else if (r == null) {
-                  answer.complete(CheckResult.failed("the check completed with no result (null)"));
-                } else {
-                  answer.complete(r);
-                }
-              });
-        });
+    try {
+      workers.execute(() -> call(p, answer));
+    } catch (RuntimeException | Error e) {
+      calling.remove(p.name());
+      throw e;
+    }
     return answer;
+  }
+
+  /** Calls the check on this worker thread and completes {@code answer} with what it says. */
+  private void call(Planned p, CompletableFuture<CheckResult> answer) {
+    CompletionStage<CheckResult> stage;
+    try {
+      stage = p.check().check();
+    } catch (RuntimeException | Error e) {
+      answer.complete(CheckResult.failed("the check threw " + e, e));
+      return;
+    } finally {
+      calling.remove(p.name());
+    }
+    if (stage == null) {
+      answer.complete(CheckResult.failed("the check returned no stage (null)"));
+      return;
+    }
+    stage.whenComplete(
+        (r, e) -> {
+          if (e != null) {
+            Throwable cause = unwrap(e);
+            answer.complete(
+                CheckResult.failed("the check completed exceptionally: " + cause, cause));
+          } else if (r == null) {
+            answer.complete(CheckResult.failed("the check completed with no result (null)"));
+          } else {
+            answer.complete(r);
+          }
+        });
   }
 
   private static String timedOut(Duration limit, boolean cutByDeadline) {

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -53,6 +54,17 @@ import org.slf4j.LoggerFactory;
  * <p>For readiness probes after startup: every check is attempted exactly once, in the same order,
  * with the same timeouts and deadline, and none is retried or skipped because another failed.
  *
+ * <h2>Checks that block</h2>
+ *
+ * <p>{@link ReadinessCheck#check()} is called on a worker thread, so a call that blocks is still
+ * cut off by the timeout. While such a call has not returned, the check is <em>not called
+ * again</em>, by a retry or by any later run of this sequence ({@link #checkOnce()}, {@link
+ * ReadinessState#refresh()}): that attempt answers {@code NOT_READY} at once with the reason "timed
+ * out: still running from an earlier attempt ...". So a check that blocks forever holds one thread,
+ * however often a health endpoint polls; once its call returns, the next attempt calls it again. (A
+ * check that returns a stage at once and never completes it holds no thread, and is called on every
+ * attempt.)
+ *
  * <p>Thread-safe; runs may overlap. Checks are invoked on daemon worker threads, timeouts and
  * pauses are kept by a daemon timer thread; idle threads end by themselves, so a sequence needs no
  * closing.
@@ -67,6 +79,7 @@ public final class StartupSequence {
   private final Clock clock;
   private final ScheduledExecutorService timer = Workers.timer();
   private final Executor workers = Workers.checkRunners();
+  private final Set<String> calling = ConcurrentHashMap.newKeySet();
 
   private StartupSequence(StartupSettings settings, List<Planned> plan, Clock clock) {
     this.settings = settings;
@@ -169,7 +182,8 @@ public final class StartupSequence {
 
   private SequenceRun start(boolean startup) {
     SequenceRun run =
-        new SequenceRun(plan, settings.deadline(), startup ? backoff : null, clock, timer, workers);
+        new SequenceRun(
+            plan, settings.deadline(), startup ? backoff : null, clock, timer, workers, calling);
     run.result().thenAccept(report -> log(report, startup));
     run.start();
     return run;

@@ -30,8 +30,10 @@ final class Workers {
   }
 
   /**
-   * Returns an unbounded pool that calls {@link ReadinessCheck#check()}: a check that blocks holds
-   * one thread, but never the caller nor the timer, so its timeout still ends the attempt.
+   * Returns the pool that calls {@link ReadinessCheck#check()}: a check that blocks holds one
+   * thread, but never the caller nor the timer, so its timeout still ends the attempt. The pool
+   * itself has no size limit; what bounds it is that a sequence never calls a check again while an
+   * earlier call of it has not returned, so blocked threads never outnumber the checks.
    */
   static Executor checkRunners() {
     return new ThreadPoolExecutor(

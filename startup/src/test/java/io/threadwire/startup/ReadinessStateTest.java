@@ -8,8 +8,11 @@ import com.typesafe.config.Config;
 import io.threadwire.inmemory.InMemoryThreadMessaging;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -135,5 +138,61 @@ class ReadinessStateTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> state.lastReport().isPresent());
     assertThat(state.status()).isEqualTo(ReadinessState.Status.NOT_READY);
     assertThat(state.lastReport().orElseThrow().checks().get(0).reason()).startsWith("timed out");
+  }
+
+  @Test
+  @DisplayName("refreshes of a check that blocks forever hold one thread, not one per refresh")
+  void blockedCheckHoldsOneThread() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Set<Thread> blocked = ConcurrentHashMap.newKeySet();
+    ScriptedCheck stuck =
+        ScriptedCheck.named("stuck")
+            .timeout(Duration.ofMillis(20))
+            .thenDo(
+                () -> {
+                  if (release.getCount() > 0) {
+                    blocked.add(Thread.currentThread());
+                    entered.countDown();
+                    awaitQuietly(release);
+                  }
+                  return CompletableFuture.completedFuture(CheckResult.ready("unstuck"));
+                })
+            .build();
+    ReadinessState state =
+        ReadinessState.create(StartupSequence.create(StartupSettings.defaults(), List.of(stuck)));
+    try {
+      ReadinessReport first = state.refresh().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(first.checks().get(0).reason()).startsWith("timed out: no answer within 20ms");
+
+      int refreshes = 25;
+      for (int i = 0; i < refreshes; i++) {
+        ReadinessReport report = state.refresh().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        CheckReport line = report.checks().get(0);
+        assertThat(line.status()).isEqualTo(CheckReport.Status.NOT_READY);
+        assertThat(line.reason()).contains("still running from an earlier attempt");
+      }
+
+      assertThat(stuck.calls()).isEqualTo(1);
+      assertThat(blocked).hasSize(1);
+      assertThat(blocked.iterator().next().isAlive()).isTrue();
+    } finally {
+      release.countDown();
+    }
+    // Once the blocked call returns, the next refresh calls the check again.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> state.refresh().toCompletableFuture().get(30, TimeUnit.SECONDS).isReady());
+    assertThat(stuck.calls()).isEqualTo(2);
+    assertThat(blocked).hasSize(1);
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

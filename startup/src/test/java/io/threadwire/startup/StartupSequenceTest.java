@@ -188,7 +188,11 @@ class StartupSequenceTest {
                 .get(30, TimeUnit.SECONDS);
 
         assertThat(report.isReady()).isFalse();
-        assertThat(report.check("blocking").orElseThrow().reason()).startsWith("timed out");
+        CheckReport line = report.check("blocking").orElseThrow();
+        assertThat(line.reason()).startsWith("timed out");
+        // Retried while the first call still blocks: never called again, so one thread is held.
+        assertThat(line.attempts()).isGreaterThan(1);
+        assertThat(blocking.calls()).isEqualTo(1);
       } finally {
         never.countDown();
       }
