@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.glassfish.grizzly.CloseType;
@@ -64,7 +63,7 @@ final class GuardFilter extends BaseFilter implements AddOn {
 
   private final TyrusSettings settings;
   private final HandshakeAuthenticator authenticator;
-  private final Set<Connection<?>> open = ConcurrentHashMap.newKeySet();
+  private final Map<Connection<?>, Tracker> open = new ConcurrentHashMap<>();
   private final Map<String, Admission> admissions = new ConcurrentHashMap<>();
   private final AtomicLong sequence = new AtomicLong();
 
@@ -94,7 +93,7 @@ final class GuardFilter extends BaseFilter implements AddOn {
 
   /** Drops every TCP connection at once. */
   void terminateAll() {
-    for (Connection<?> c : open) {
+    for (Connection<?> c : open.keySet()) {
       c.terminateSilently();
     }
   }
@@ -102,8 +101,9 @@ final class GuardFilter extends BaseFilter implements AddOn {
   @Override
   public NextAction handleAccept(FilterChainContext ctx) throws IOException {
     Connection<?> c = ctx.getConnection();
-    open.add(c);
-    c.addCloseListener(onClose(() -> open.remove(c)));
+    Tracker tracker = new Tracker(c);
+    open.put(c, tracker);
+    c.addCloseListener(tracker);
     return ctx.getInvokeAction();
   }
 
@@ -158,7 +158,12 @@ final class GuardFilter extends BaseFilter implements AddOn {
     }
     String handle = Long.toString(sequence.incrementAndGet(), 36);
     admissions.put(handle, new Admission(user.get(), tcp(connection)));
-    connection.addCloseListener(onClose(() -> admissions.remove(handle)));
+    Tracker tracker = open.get(connection);
+    if (tracker != null) {
+      tracker.handle = handle;
+    } else {
+      connection.addCloseListener(onClose(() -> admissions.remove(handle)));
+    }
     request.setHeader(ADMISSION_HEADER, handle);
     FrameSizeGuard newGuard = new FrameSizeGuard(settings.maxFrameBytes());
     SIZE_GUARD.set(connection, newGuard);
@@ -167,6 +172,28 @@ final class GuardFilter extends BaseFilter implements AddOn {
       return ctx.getStopAction();
     }
     return ctx.getInvokeAction();
+  }
+
+  /**
+   * Forgets a TCP connection, and its admission if the handshake never reached the endpoint, when
+   * it closes: one listener per connection, which costs every connection less than two.
+   */
+  private final class Tracker implements org.glassfish.grizzly.CloseListener<Closeable, CloseType> {
+    private final Connection<?> connection;
+    volatile String handle;
+
+    Tracker(Connection<?> connection) {
+      this.connection = connection;
+    }
+
+    @Override
+    public void onClosed(Closeable closeable, CloseType type) {
+      open.remove(connection);
+      String h = handle;
+      if (h != null) {
+        admissions.remove(h);
+      }
+    }
   }
 
   private static org.glassfish.grizzly.CloseListener<Closeable, CloseType> onClose(Runnable r) {

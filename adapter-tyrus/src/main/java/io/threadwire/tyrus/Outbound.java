@@ -58,7 +58,8 @@ final class Outbound implements SendHandler, Runnable {
       };
 
   // Guarded by this. Entries come in pairs: the item (a Frame or a control String), its callback.
-  private final ArrayDeque<Object> queue = new ArrayDeque<>();
+  // Sized for the common case, a frame or two in flight; it grows under back-pressure.
+  private final ArrayDeque<Object> queue = new ArrayDeque<>(4);
   private int frames;
   private long bytes;
   private boolean writing;

@@ -40,6 +40,11 @@ public final class BenchAccess {
     return out;
   }
 
+  /** Returns how many TCP connections the server still holds, closing ones included. */
+  public static int openTcpConnections(TyrusThreadMessaging server) {
+    return server.context().guard.openConnections();
+  }
+
   /** Returns {@code text} as one complete server text frame, exactly as the adapter frames it. */
   public static byte[] frame(String text) {
     return WireFrames.text(text);
@@ -95,11 +100,12 @@ public final class BenchAccess {
     }
   }
 
-  /** An endpoint that accepts a session and ignores everything it sends. */
+  /** An endpoint that answers every text message with a pong and does nothing else. */
   public static final class BareEndpoint extends Endpoint {
     @Override
     public void onOpen(Session session, EndpointConfig config) {
-      session.addMessageHandler(String.class, text -> {});
+      session.addMessageHandler(
+          String.class, text -> session.getAsyncRemote().sendText("{\"type\":\"pong\"}"));
     }
   }
 }

@@ -467,8 +467,8 @@ public final class ThreadHub implements ThreadMessaging {
       if (state.get() != State.RUNNING || r.unregistered) {
         return JoinResult.refused(thread, JoinResult.Status.NOT_RUNNING);
       }
-      boolean member = r.threads.contains(thread);
-      if (!member && r.threads.size() >= settings.maxThreadsPerConnection()) {
+      boolean member = r.hasJoined(thread);
+      if (!member && r.joinedCount() >= settings.maxThreadsPerConnection()) {
         return JoinResult.refused(thread, JoinResult.Status.TOO_MANY_THREADS);
       }
       while (true) {
@@ -498,7 +498,7 @@ public final class ThreadHub implements ThreadMessaging {
                   0);
             }
             JoinResult result = replayAndAdd(ts, r.connection, since);
-            r.threads.add(thread);
+            r.addJoined(thread);
             return result;
           }
         } finally {
@@ -572,7 +572,7 @@ public final class ThreadHub implements ThreadMessaging {
     Dispatch.requireOutside("leave");
     Registration r = registration(connectionId);
     synchronized (r) {
-      return r.threads.remove(thread) && removeMember(thread, r.connection);
+      return r.removeJoined(thread) && removeMember(thread, r.connection);
     }
   }
 
@@ -592,10 +592,9 @@ public final class ThreadHub implements ThreadMessaging {
     }
     synchronized (r) {
       r.unregistered = true;
-      for (ThreadId thread : r.threads) {
+      for (ThreadId thread : r.takeJoined()) {
         removeMember(thread, r.connection);
       }
-      r.threads.clear();
     }
   }
 
@@ -618,7 +617,7 @@ public final class ThreadHub implements ThreadMessaging {
       return Set.of();
     }
     synchronized (r) {
-      return Set.copyOf(r.threads);
+      return r.joined();
     }
   }
 

@@ -28,11 +28,12 @@ import java.util.function.Consumer;
  * <p>It is driven over standard input, one command per line, and answers each with exactly one line
  * on standard output starting with {@code ok} or {@code err <reason>}; a {@code run} answers {@code
  * ok armed} at once and prints its result later as a {@code done <group> key=value...} line. The
- * commands: {@code connect <group> <count> <threads|-> [receiveBufferBytes]}, {@code run <group>
- * <messagesPerConnection> <timeoutMillis>}, {@code stall <group> <k>}, {@code resume <group>}
- * (stalled connections read again, to see how the server closed them; they still do not count in
- * runs), {@code stats <group>}, {@code close <group>}, {@code replay <thread> <since> <expected>
- * <timeoutMillis>} and {@code quit}, which end of input implies. Logs go to standard error.
+ * commands: {@code connect <group> <count> <threads|-|+ping> [receiveBufferBytes]} ({@code +ping}:
+ * one ping and its pong instead of joins), {@code run <group> <messagesPerConnection>
+ * <timeoutMillis>}, {@code stall <group> <k>}, {@code resume <group>} (stalled connections read
+ * again, to see how the server closed them; they still do not count in runs), {@code stats
+ * <group>}, {@code close <group>}, {@code replay <thread> <since> <expected> <timeoutMillis>} and
+ * {@code quit}, which end of input implies. Logs go to standard error.
  */
 public final class LoadClient {
 

@@ -37,7 +37,7 @@ public final class LoadHarness {
         ReplayPhase.run(rig, options, report);
       }
       if (options.runs("memory")) {
-        MemoryPhase.run(rig, options, report);
+        MemoryPhase.run(options, report);
       }
     }
     report.note(

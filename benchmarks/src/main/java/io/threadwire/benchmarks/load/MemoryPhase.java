@@ -15,33 +15,42 @@ final class MemoryPhase {
 
   private MemoryPhase() {}
 
-  static void run(Rig rig, Options options, Report report)
-      throws IOException, InterruptedException {
+  static void run(Options options, Report report) throws IOException, InterruptedException {
     int n = options.memoryConnections;
     int half = n / 2;
     double barePer;
     try (BareServer server = BenchAccess.startBare(Rig.HOST, "/bare");
         ClientProcess client = ClientProcess.start(Rig.HOST, server.port(), "/bare")) {
-      client.command("connect bare1 " + half + " -", Rig.REPLY);
-      long h1 = Rig.liveBytes();
-      client.command("connect bare2 " + half + " -", Rig.REPLY);
-      barePer = (double) (Rig.liveBytes() - h1) / half;
+      client.command("connect bare1 " + half + " +ping", Rig.REPLY);
+      long h1 = Rig.settledLiveBytes();
+      client.command("connect bare2 " + half + " +ping", Rig.REPLY);
+      barePer = (double) (Rig.settledLiveBytes() - h1) / half;
       client.command("close bare1", Rig.REPLY);
       client.command("close bare2", Rig.REPLY);
     }
-    double plainPer = marginal(rig, "plain", half, "-");
-    double joinedPer = marginal(rig, "joined", half, "m.1,m.2,m.3");
+    // Each case on a fresh server: pools that closed connections leave behind would otherwise
+    // serve the next case's connections, and hide part of their cost.
+    double plainPer;
+    try (Rig fresh = Rig.start()) {
+      plainPer = marginal(fresh, "plain", half, "+ping");
+    }
+    double joinedPer;
+    try (Rig fresh = Rig.start()) {
+      joinedPer = marginal(fresh, "joined", half, "m.1,m.2,m.3");
+    }
     long memberships = 3L * n;
     double perConnAbove = plainPer - barePer;
     double perMembership = (joinedPer - plainPer) / 3;
     report.section(
         "Memory",
         n
-            + " idle connections per case. Live objects on this JVM's heap (the total of a"
+            + " idle connections per case, each case on a fresh server in this JVM. Live objects on this JVM's heap (the total of a"
             + " `jcmd GC.class_histogram`, which collects first),"
             + " marginal over the second "
             + half
-            + " connections (the first half warms pools and caches): bare Tyrus sessions (an"
+            + " connections (the first half warms pools and caches). Every connection has made one"
+            + " request (a ping, or its joins) and had its answer, so that no case still holds"
+            + " its HTTP upgrade state: bare Tyrus sessions (an"
             + " endpoint that ignores everything, on the same bound Grizzly container), Threadwire"
             + " connections joined to nothing, and Threadwire connections each joined to the same 3"
             + " threads ("
@@ -72,10 +81,10 @@ final class MemoryPhase {
       throws IOException, InterruptedException {
     rig.connect(name + "1", half, threads);
     awaitConnections(rig, half);
-    long h1 = Rig.liveBytes();
+    long h1 = Rig.settledLiveBytes();
     rig.connect(name + "2", half, threads);
     awaitConnections(rig, 2 * half);
-    double per = (double) (Rig.liveBytes() - h1) / half;
+    double per = (double) (Rig.settledLiveBytes() - h1) / half;
     rig.client.command("close " + name + "1", Rig.REPLY);
     rig.client.command("close " + name + "2", Rig.REPLY);
     awaitConnections(rig, 0);
@@ -83,7 +92,12 @@ final class MemoryPhase {
   }
 
   private static void awaitConnections(Rig rig, int n) throws IOException {
-    if (!Publisher.await(() -> rig.server.hub().stats().connections() == n, 120_000)) {
+    // Closing ones count too, or what they still hold would blur the next figure.
+    if (!Publisher.await(
+        () ->
+            rig.server.hub().stats().connections() == n
+                && BenchAccess.openTcpConnections(rig.server) == n,
+        120_000)) {
       throw new IOException(
           "expected " + n + " connections, have " + rig.server.hub().stats().connections());
     }

@@ -108,6 +108,23 @@ final class Rig implements AutoCloseable {
     return Long.parseLong(words[2]);
   }
 
+  /**
+   * Returns {@link #liveBytes()} once two readings a moment apart agree within 64 KiB: a server
+   * closed just before may still be releasing what it held.
+   */
+  static long settledLiveBytes() throws IOException, InterruptedException {
+    long previous = liveBytes();
+    for (int i = 0; i < 40; i++) {
+      Thread.sleep(250);
+      long now = liveBytes();
+      if (Math.abs(now - previous) < 64 * 1024) {
+        return now;
+      }
+      previous = now;
+    }
+    return previous;
+  }
+
   /** Returns the heap in use right after the latest collection of each pool, in bytes. */
   static long heapAfterLastGc() {
     long sum = 0;

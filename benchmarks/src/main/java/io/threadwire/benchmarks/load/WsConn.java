@@ -162,7 +162,8 @@ final class WsConn extends WsFrameReader {
       long seq = WsWire.longAfter(prefix, from, len, WsWire.SEQ);
       long t = WsWire.longAfter(prefix, from, len, WsWire.T);
       owner.message(this, seq, t, now);
-    } else if (WsWire.startsWith(prefix, len, WsWire.JOINED)) {
+    } else if (WsWire.startsWith(prefix, len, WsWire.JOINED)
+        || WsWire.startsWith(prefix, len, WsWire.PONG)) {
       owner.joined(this);
     } else if (WsWire.startsWith(prefix, len, WsWire.ERROR)) {
       owner.error(this, new String(prefix, 0, len, StandardCharsets.UTF_8));

@@ -49,14 +49,15 @@ final class WsGroup implements WsOwner {
       cmd.reply("err connect already in progress on " + name);
       return;
     }
-    List<String> names = threads.equals("-") ? List.of() : List.of(threads.split(","));
-    byte[] joins = WsWire.joinFrames(names, OptionalLong.empty());
+    boolean ping = threads.equals("+ping");
+    List<String> names = threads.equals("-") || ping ? List.of() : List.of(threads.split(","));
+    byte[] joins = ping ? WsWire.pingFrame() : WsWire.joinFrames(names, OptionalLong.empty());
     connecting = cmd;
     connectTarget = count;
     connectJoined = 0;
     connectStart = System.nanoTime();
     for (int i = 0; i < count; i++) {
-      WsConn c = new WsConn(client, this, joins, names.size(), receiveBuffer);
+      WsConn c = new WsConn(client, this, joins, ping ? 1 : names.size(), receiveBuffer);
       conns.add(c);
       client.enqueue(c);
     }

@@ -16,6 +16,7 @@ final class WsWire {
 
   static final byte[] MESSAGE = ascii("{\"type\":\"message\"");
   static final byte[] JOINED = ascii("{\"type\":\"joined\"");
+  static final byte[] PONG = ascii("{\"type\":\"pong\"");
   static final byte[] ERROR = ascii("{\"type\":\"error\"");
   static final byte[] SEQ = ascii("\"seq\":");
   static final byte[] T = ascii("\"t\":");
@@ -49,6 +50,14 @@ final class WsWire {
   }
 
   /** Returns one masked join text frame per thread, concatenated. */
+  /** A ping request, answered by a {@link #PONG} frame: the one exchange of the memory cases. */
+  static byte[] pingFrame() {
+    byte[] payload = ascii("{\"type\":\"ping\"}");
+    ByteBuffer b = ByteBuffer.allocate(payload.length + 14);
+    putFrame(b, 0x1, payload, 0, payload.length);
+    return Arrays.copyOf(b.array(), b.position());
+  }
+
   static byte[] joinFrames(List<String> threads, OptionalLong since) {
     List<byte[]> payloads = new ArrayList<>();
     int size = 0;
