@@ -99,6 +99,27 @@ class SecurityTest {
   }
 
   @Test
+  @DisplayName(
+      "an access policy that throws refuses the join as forbidden_thread; the connection goes on")
+  void accessPolicyThrows() {
+    TyrusThreadMessaging m =
+        TyrusThreadMessaging.builder(TyrusSettings.builder().port(0).build())
+            .accessPolicy(
+                (user, thread) -> {
+                  throw new IllegalStateException("acl service down");
+                })
+            .build();
+    m.start();
+    open.add(m);
+    TestClient c = connect(m.uri(), Map.of());
+    JsonNode refused = DeliveryTest.join(c, ThreadId.of("room-1"));
+    assertThat(refused.path("code").asText()).isEqualTo("forbidden_thread");
+    assertThat(refused.path("reason").asText()).doesNotContain("acl service down");
+    assertThat(m.connectionCount(ThreadId.of("room-1"))).isZero();
+    assertThat(c.awaitRef(c.send("ping")).path("type").asText()).isEqualTo("pong");
+  }
+
+  @Test
   @DisplayName("an origin outside the allow-list is refused with 403; listed or absent is fine")
   void origins() {
     TyrusThreadMessaging m =
