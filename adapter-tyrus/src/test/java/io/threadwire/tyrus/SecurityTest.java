@@ -3,6 +3,7 @@ package io.threadwire.tyrus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.ConfigFactory;
 import io.threadwire.ThreadId;
 import io.threadwire.UserId;
 import java.net.URI;
@@ -71,6 +72,75 @@ class SecurityTest {
     TyrusThreadMessaging m = server(TyrusSettings.builder().port(0).build());
     TestClient c = connect(URI.create(m.uri() + "?access_token=token-bob"), Map.of());
     assertThat(c.await(f -> f.has("user")).path("user").asText()).isEqualTo("bob");
+  }
+
+  @Test
+  @DisplayName("the Bearer prefix on the token header is optional and matched in any case")
+  void bearerPrefixOptional() {
+    TyrusThreadMessaging m = server(TyrusSettings.builder().port(0).build());
+    assertThat(user(m.uri(), Map.of("Authorization", "token-ada"))).isEqualTo("ada");
+    assertThat(user(m.uri(), Map.of("Authorization", "bearer token-bob"))).isEqualTo("bob");
+    assertThat(user(m.uri(), Map.of("Authorization", "BEARER   token-cy"))).isEqualTo("cy");
+  }
+
+  @Test
+  @DisplayName("a renamed token header is read, first, and the default header no longer is")
+  void renamedTokenHeader() {
+    TyrusThreadMessaging m =
+        server(TyrusSettings.builder().port(0).tokenHeader("X-Api-Token").build());
+    assertThat(user(m.uri(), Map.of("X-Api-Token", "Bearer token-ada"))).isEqualTo("ada");
+    assertThat(user(m.uri(), Map.of("x-api-token", "token-ada")))
+        .as("header names match in any case")
+        .isEqualTo("ada");
+    assertThat(
+            user(
+                URI.create(m.uri() + "?access_token=token-bob"),
+                Map.of("X-Api-Token", "token-ada")))
+        .as("the header wins over the query parameter")
+        .isEqualTo("ada");
+    assertThat(
+            status(TestClient.connectFailure(m.uri(), Map.of("Authorization", "Bearer token-ada"))))
+        .isEqualTo(403);
+  }
+
+  @Test
+  @DisplayName("a renamed token query parameter is read, and the default parameter no longer is")
+  void renamedTokenQueryParameter() {
+    TyrusThreadMessaging m =
+        server(TyrusSettings.builder().port(0).tokenQueryParameter("t").build());
+    assertThat(user(URI.create(m.uri() + "?t=token-bob"), Map.of())).isEqualTo("bob");
+    assertThat(
+            status(
+                TestClient.connectFailure(
+                    URI.create(m.uri() + "?access_token=token-bob"), Map.of())))
+        .isEqualTo(403);
+  }
+
+  @Test
+  @DisplayName("token-header and token-query-parameter from the configuration rename both")
+  void renamedFromConfig() {
+    TyrusSettings settings =
+        TyrusConfig.tyrusSettings(
+            ConfigFactory.parseString(
+                    """
+                    threadwire.tyrus { port = 0, token-header = "X-Api-Token"
+                      token-query-parameter = "t" }
+                    """)
+                .withFallback(ConfigFactory.defaultReference())
+                .resolve());
+    TyrusThreadMessaging m = server(settings);
+    assertThat(user(m.uri(), Map.of("X-Api-Token", "Bearer token-ada"))).isEqualTo("ada");
+    assertThat(user(URI.create(m.uri() + "?t=token-bob"), Map.of())).isEqualTo("bob");
+    assertThat(
+            status(TestClient.connectFailure(m.uri(), Map.of("Authorization", "Bearer token-ada"))))
+        .isEqualTo(403);
+  }
+
+  /** Connects, returns the user of the welcome frame and closes. */
+  private static String user(URI uri, Map<String, String> headers) {
+    try (TestClient c = TestClient.connect(uri, headers)) {
+      return c.await(f -> "welcome".equals(f.path("type").asText())).path("user").asText();
+    }
   }
 
   @Test
