@@ -154,7 +154,8 @@ public final class SendOutcome {
     }
     String reason =
         failedConnections.isEmpty()
-            ? "no connections yet; kept in history at offset " + offset
+            // Not "yet": the thread may have had members that have since gone.
+            ? "no live connections; kept in history at offset " + offset
             : "every write failed; kept in history at offset " + offset;
     return new SendOutcome(
         Status.QUEUED, 0, failedConnections, 0, offset, false, null, null, reason);

@@ -38,6 +38,14 @@ class SendOutcomeTest {
   }
 
   @Test
+  void queuedReasonHoldsWhetherOrNotAnyoneWasEverConnected() {
+    assertThat(SendOutcome.queued(3, List.of()).reason())
+        .isEqualTo("no live connections; kept in history at offset 3");
+    assertThat(SendOutcome.queued(3, List.of(ConnectionId.of("c-1"))).reason())
+        .isEqualTo("every write failed; kept in history at offset 3");
+  }
+
+  @Test
   void isImmutable() {
     List<ConnectionId> failed = new ArrayList<>(List.of(ConnectionId.of("a")));
     SendOutcome o = SendOutcome.queued(1, failed);

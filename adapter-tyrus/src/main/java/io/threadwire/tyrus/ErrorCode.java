@@ -21,7 +21,7 @@ public enum ErrorCode {
   TOO_MANY_THREADS("too_many_threads"),
   /** The client sends frames faster than its rate limit; the frame was dropped. */
   RATE_LIMITED("rate_limited"),
-  /** The server is stopping or not yet started; the frame was not processed. */
+  /** A join arrived while the server is stopping or not yet started; it was not processed. */
   UNAVAILABLE("unavailable"),
   /** An unexpected failure on the server while processing the frame; details are only logged. */
   INTERNAL_ERROR("internal_error");

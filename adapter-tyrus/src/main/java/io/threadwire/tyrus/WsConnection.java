@@ -239,6 +239,7 @@ public final class WsConnection extends Endpoint implements TransportConnection 
     if (out.isClosed()) {
       return;
     }
+    ClientFrame f = null;
     try {
       int max = ctx.settings.maxFrameBytes();
       // A char is at most 3 UTF-8 bytes: only texts that could exceed the limit are encoded.
@@ -256,7 +257,7 @@ public final class WsConnection extends Endpoint implements TransportConnection 
         }
         return;
       }
-      ClientFrame f = ClientFrame.parse(text);
+      f = ClientFrame.parse(text);
       if (f.error() != null) {
         error(f.error(), f.reason(), null, f.ref());
         return;
@@ -269,7 +270,8 @@ public final class WsConnection extends Endpoint implements TransportConnection 
       }
     } catch (RuntimeException e) {
       LOG.error("connection={} user={} failed to process a frame", id, user, e);
-      error(ErrorCode.INTERNAL_ERROR, "the server could not process the frame", null, null);
+      String ref = f == null ? null : f.ref();
+      error(ErrorCode.INTERNAL_ERROR, "the server could not process the frame", null, ref);
     }
   }
 
@@ -318,7 +320,10 @@ public final class WsConnection extends Endpoint implements TransportConnection 
     try {
       r = ctx.hub.join(id, thread, since);
     } catch (IllegalStateException e) {
-      return; // unregistered concurrently: the connection is closing
+      if (finished.get()) {
+        return; // unregistered concurrently: the connection is closing
+      }
+      throw e; // any other failure is answered with internal_error
     } finally {
       joinRef = null;
     }
@@ -353,7 +358,10 @@ public final class WsConnection extends Endpoint implements TransportConnection 
     try {
       ctx.hub.leave(id, thread);
     } catch (IllegalStateException e) {
-      return; // unregistered concurrently: the connection is closing
+      if (finished.get()) {
+        return; // unregistered concurrently: the connection is closing
+      }
+      throw e; // any other failure is answered with internal_error
     }
     control(ServerFrames.left(thread, f.ref()), false);
   }

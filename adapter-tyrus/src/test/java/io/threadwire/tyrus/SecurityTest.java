@@ -3,6 +3,7 @@ package io.threadwire.tyrus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.ConfigFactory;
 import io.threadwire.ThreadId;
 import io.threadwire.UserId;
 import java.net.URI;
@@ -74,6 +75,75 @@ class SecurityTest {
   }
 
   @Test
+  @DisplayName("the Bearer prefix on the token header is optional and matched in any case")
+  void bearerPrefixOptional() {
+    TyrusThreadMessaging m = server(TyrusSettings.builder().port(0).build());
+    assertThat(user(m.uri(), Map.of("Authorization", "token-ada"))).isEqualTo("ada");
+    assertThat(user(m.uri(), Map.of("Authorization", "bearer token-bob"))).isEqualTo("bob");
+    assertThat(user(m.uri(), Map.of("Authorization", "BEARER   token-cy"))).isEqualTo("cy");
+  }
+
+  @Test
+  @DisplayName("a renamed token header is read, first, and the default header no longer is")
+  void renamedTokenHeader() {
+    TyrusThreadMessaging m =
+        server(TyrusSettings.builder().port(0).tokenHeader("X-Api-Token").build());
+    assertThat(user(m.uri(), Map.of("X-Api-Token", "Bearer token-ada"))).isEqualTo("ada");
+    assertThat(user(m.uri(), Map.of("x-api-token", "token-ada")))
+        .as("header names match in any case")
+        .isEqualTo("ada");
+    assertThat(
+            user(
+                URI.create(m.uri() + "?access_token=token-bob"),
+                Map.of("X-Api-Token", "token-ada")))
+        .as("the header wins over the query parameter")
+        .isEqualTo("ada");
+    assertThat(
+            status(TestClient.connectFailure(m.uri(), Map.of("Authorization", "Bearer token-ada"))))
+        .isEqualTo(403);
+  }
+
+  @Test
+  @DisplayName("a renamed token query parameter is read, and the default parameter no longer is")
+  void renamedTokenQueryParameter() {
+    TyrusThreadMessaging m =
+        server(TyrusSettings.builder().port(0).tokenQueryParameter("t").build());
+    assertThat(user(URI.create(m.uri() + "?t=token-bob"), Map.of())).isEqualTo("bob");
+    assertThat(
+            status(
+                TestClient.connectFailure(
+                    URI.create(m.uri() + "?access_token=token-bob"), Map.of())))
+        .isEqualTo(403);
+  }
+
+  @Test
+  @DisplayName("token-header and token-query-parameter from the configuration rename both")
+  void renamedFromConfig() {
+    TyrusSettings settings =
+        TyrusConfig.tyrusSettings(
+            ConfigFactory.parseString(
+                    """
+                    threadwire.tyrus { port = 0, token-header = "X-Api-Token"
+                      token-query-parameter = "t" }
+                    """)
+                .withFallback(ConfigFactory.defaultReference())
+                .resolve());
+    TyrusThreadMessaging m = server(settings);
+    assertThat(user(m.uri(), Map.of("X-Api-Token", "Bearer token-ada"))).isEqualTo("ada");
+    assertThat(user(URI.create(m.uri() + "?t=token-bob"), Map.of())).isEqualTo("bob");
+    assertThat(
+            status(TestClient.connectFailure(m.uri(), Map.of("Authorization", "Bearer token-ada"))))
+        .isEqualTo(403);
+  }
+
+  /** Connects, returns the user of the welcome frame and closes. */
+  private static String user(URI uri, Map<String, String> headers) {
+    try (TestClient c = TestClient.connect(uri, headers)) {
+      return c.await(f -> "welcome".equals(f.path("type").asText())).path("user").asText();
+    }
+  }
+
+  @Test
   @DisplayName("a handshake without a token or with a bad one is refused with HTTP 403")
   void rejected() {
     TyrusThreadMessaging m = server(TyrusSettings.builder().port(0).build());
@@ -96,6 +166,27 @@ class SecurityTest {
     m.start();
     open.add(m);
     assertThat(status(TestClient.connectFailure(m.uri(), Map.of()))).isEqualTo(403);
+  }
+
+  @Test
+  @DisplayName(
+      "an access policy that throws refuses the join as forbidden_thread; the connection goes on")
+  void accessPolicyThrows() {
+    TyrusThreadMessaging m =
+        TyrusThreadMessaging.builder(TyrusSettings.builder().port(0).build())
+            .accessPolicy(
+                (user, thread) -> {
+                  throw new IllegalStateException("acl service down");
+                })
+            .build();
+    m.start();
+    open.add(m);
+    TestClient c = connect(m.uri(), Map.of());
+    JsonNode refused = DeliveryTest.join(c, ThreadId.of("room-1"));
+    assertThat(refused.path("code").asText()).isEqualTo("forbidden_thread");
+    assertThat(refused.path("reason").asText()).doesNotContain("acl service down");
+    assertThat(m.connectionCount(ThreadId.of("room-1"))).isZero();
+    assertThat(c.awaitRef(c.send("ping")).path("type").asText()).isEqualTo("pong");
   }
 
   @Test

@@ -15,6 +15,17 @@ import java.util.List;
  * threadwire.tyrus} and {@code threadwire.hub} (the adapter's {@code reference.conf} has every
  * default). Browsers may connect only from the demo page's own origin, plus any origin listed in
  * {@code threadwire.tyrus.allowed-origins} other than {@code "*"}.
+ *
+ * <p>Why not the adapter's own {@code ThreadwireTyrusModule}: that module takes its {@code
+ * TyrusSettings} when it is constructed, before the injector exists, but the origin allow-list here
+ * names the HTTP server's bound address, which only the {@code HttpServer} singleton knows once it
+ * has bound its port (port 0 in tests). Using it would mean binding the HTTP port outside Guice
+ * before the injector is built, or moving the origin check into a {@code HandshakeAuthenticator}
+ * with the adapter's allow-list opened to {@code "*"}. It also binds {@code ThreadMessaging} to the
+ * server itself, where this application takes the port from whichever {@link LiveTransport} is
+ * bound, so that tests can swap the transport. A host whose settings are all known up front should
+ * install {@code ThreadwireTyrusModule.fromConfig(config)} and bind its {@code
+ * HandshakeAuthenticator} and {@code ThreadAccessPolicy}; see the adapter's README.
  */
 final class TyrusTransportModule extends AbstractModule {
 

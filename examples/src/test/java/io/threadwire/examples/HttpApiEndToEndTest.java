@@ -82,7 +82,7 @@ abstract class HttpApiEndToEndTest {
       assertThat(first.text("status")).isEqualTo("QUEUED");
       assertThat(first.json().path("offset").asLong()).isEqualTo(1);
       assertThat(second.json().path("offset").asLong()).isEqualTo(2);
-      assertThat(second.text("reason")).contains("no connections yet");
+      assertThat(second.text("reason")).contains("no live connections");
     }
 
     @Test
@@ -140,6 +140,10 @@ abstract class HttpApiEndToEndTest {
       Response missed2 = post(app, "/api/threads/t-recover/messages", "{\"n\":4}");
       assertThat(missed1.text("status")).isEqualTo("QUEUED");
       assertThat(missed2.text("status")).isEqualTo("QUEUED");
+      assertThat(missed1.text("reason"))
+          .as("the thread had a client, so not 'no connections yet'")
+          .contains("no live connections")
+          .doesNotContain("yet");
 
       try (LiveClient client = open("t-recover", lastSeen)) {
         await().until(() -> client.offsets().size() == 2);
