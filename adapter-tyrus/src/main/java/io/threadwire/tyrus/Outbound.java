@@ -9,6 +9,7 @@ import jakarta.websocket.SendResult;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executor;
 import org.glassfish.grizzly.Buffer;
@@ -17,24 +18,34 @@ import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.EmptyCompletionHandler;
 import org.glassfish.grizzly.WriteResult;
 import org.glassfish.grizzly.memory.Buffers;
+import org.glassfish.grizzly.memory.CompositeBuffer;
+import org.glassfish.grizzly.memory.MemoryManager;
 
 /**
  * The outbound side of one connection: a bounded queue with exactly one asynchronous write in
- * flight behind it. Nothing here blocks and nothing here allocates per frame beyond the queue's
- * amortised growth.
+ * flight behind it. Nothing here blocks, and the caller never writes: {@link #offer} queues the
+ * frame and hands the connection to its {@link Flusher}, which writes everything queued at that
+ * moment (up to {@link #MAX_BATCH_FRAMES} frames) in one gathering write of the shared, pre-framed
+ * bytes. An idle connection's frame goes out at once; a busy one's frames are coalesced, so a burst
+ * costs a system call per batch, not per frame. No outcome ever completes in the sender's thread,
+ * so none completes under the hub's lock.
  *
- * <p>A write whose result Tyrus reports synchronously, inside {@code sendText}, is picked up by the
- * calling loop instead of recursing. When the hub is the caller (it holds a thread lock), only the
- * frame that caller queued is written in its thread; the rest is handed to the I/O executor, so no
- * other send's outcome ever completes under the hub's lock.
+ * <p>A write whose result is reported synchronously, inside the write call, is picked up by the
+ * flushing thread after the call returns, never by recursion.
  */
 final class Outbound implements SendHandler, Runnable {
+
+  /** Most frames one write carries. */
+  static final int MAX_BATCH_FRAMES = 64;
+
+  /** Most frame text one write carries, unless a single frame is larger. */
+  static final long MAX_BATCH_BYTES = 256 * 1024;
 
   private static final DeliveryCallback NONE = DeliveryCallback.ignoring();
 
   private final TransportConnection owner;
   private final Runnable onBroken;
-  private final Executor io;
+  private final Executor flusher;
   private final int maxFrames;
   private final long maxBytes;
   private volatile RemoteEndpoint.Async remote;
@@ -58,11 +69,14 @@ final class Outbound implements SendHandler, Runnable {
       };
 
   // Guarded by this. Entries come in pairs: the item (a Frame or a control String), its callback.
-  // Sized for the common case, a frame or two in flight; it grows under back-pressure.
+  // The first inFlight pairs are being written; they leave the queue when the write completes.
+  // Sized for the common case, a frame or two queued; it grows under back-pressure.
   private final ArrayDeque<Object> queue = new ArrayDeque<>(4);
   private int frames;
   private long bytes;
+  private int inFlight;
   private boolean writing;
+  private boolean scheduled;
   private boolean inCall;
   private Thread writer;
   private boolean syncDone;
@@ -75,13 +89,18 @@ final class Outbound implements SendHandler, Runnable {
   /**
    * Creates the queue of {@code owner}.
    *
-   * @param onBroken told, possibly in the hub's send path, when a write fails
+   * @param onBroken told, on the flushing thread, when a write fails
+   * @param flusher runs this queue's flushes; never the sender's thread in production
    */
   Outbound(
-      TransportConnection owner, Runnable onBroken, Executor io, int maxFrames, long maxBytes) {
+      TransportConnection owner,
+      Runnable onBroken,
+      Executor flusher,
+      int maxFrames,
+      long maxBytes) {
     this.owner = owner;
     this.onBroken = onBroken;
-    this.io = io;
+    this.flusher = flusher;
     this.maxFrames = maxFrames;
     this.maxBytes = maxBytes;
   }
@@ -112,17 +131,17 @@ final class Outbound implements SendHandler, Runnable {
   }
 
   /** Queues a message frame for the hub. */
-  Offer offer(Frame frame, DeliveryCallback callback, boolean hubCaller) {
-    return offer(frame, callback, frame.text().length(), hubCaller);
+  Offer offer(Frame frame, DeliveryCallback callback) {
+    return offer(frame, callback, frame.text().length());
   }
 
   /** Queues a control frame (welcome, joined, error...), reported to nobody. */
-  Offer offerControl(String text, boolean hubCaller) {
-    return offer(text, NONE, text.length(), hubCaller);
+  Offer offerControl(String text) {
+    return offer(text, NONE, text.length());
   }
 
-  private Offer offer(Object item, DeliveryCallback callback, int size, boolean hubCaller) {
-    boolean start = false;
+  private Offer offer(Object item, DeliveryCallback callback, int size) {
+    boolean schedule = false;
     Offer result;
     synchronized (this) {
       if (closed) {
@@ -136,9 +155,9 @@ final class Outbound implements SendHandler, Runnable {
         queue.addLast(callback);
         frames++;
         bytes += size;
-        if (!writing) {
-          writing = true;
-          start = true;
+        if (!writing && !scheduled) {
+          scheduled = true;
+          schedule = true;
         }
         result = Offer.QUEUED;
       }
@@ -147,71 +166,102 @@ final class Outbound implements SendHandler, Runnable {
       callback.failed(owner, Causes.CLOSED);
     } else if (result == Offer.FULL) {
       callback.failed(owner, Causes.QUEUE_FULL);
-    } else if (start) {
-      pump(hubCaller);
+    } else if (schedule) {
+      schedule();
     }
     return result;
   }
 
-  /** Continues writing on an I/O thread. */
-  @Override
-  public void run() {
-    pump(false);
-  }
-
-  private void pump(boolean hubCaller) {
-    while (true) {
-      Object item;
+  private void schedule() {
+    try {
+      flusher.execute(this);
+    } catch (RuntimeException e) {
+      // The server is stopping: close() fails what is left in the queue.
       synchronized (this) {
-        if (closed || queue.isEmpty()) {
-          writing = false;
-          return;
-        }
-        item = queue.peekFirst();
-        inCall = true;
-        writer = Thread.currentThread();
-        syncDone = false;
-        syncFailure = null;
-        writeStartedNanos = System.nanoTime() | 1L;
-      }
-      try {
-        Connection<SocketAddress> c = tcp;
-        if (c != null) {
-          byte[] bytes =
-              item instanceof Frame f ? WireFrames.of(f) : WireFrames.text((String) item);
-          c.write(Buffers.wrap(c.getMemoryManager(), bytes), onTcpWrite);
-        } else {
-          remote.sendText(item instanceof Frame f ? f.text() : (String) item, this);
-        }
-      } catch (RuntimeException e) {
-        written(e);
-      }
-      Throwable failure;
-      synchronized (this) {
-        inCall = false;
-        writer = null;
-        notifyAll();
-        if (!syncDone) {
-          return; // asynchronous: written() continues
-        }
-        failure = syncFailure;
-        syncFailure = null;
-      }
-      if (!completeHead(failure)) {
-        return;
-      }
-      if (hubCaller) {
-        try {
-          io.execute(this);
-        } catch (RuntimeException e) {
-          // The server is stopping: close() fails what is left in the queue.
-          synchronized (this) {
-            writing = false;
-          }
-        }
-        return;
+        scheduled = false;
       }
     }
+  }
+
+  /** Writes what is queued; runs on the flusher. */
+  @Override
+  public void run() {
+    Object single;
+    Buffer batch = null;
+    Connection<SocketAddress> c = tcp;
+    synchronized (this) {
+      scheduled = false;
+      if (closed || writing || queue.isEmpty()) {
+        return;
+      }
+      writing = true;
+      if (c != null) {
+        batch = collect(c);
+        single = null;
+      } else {
+        inFlight = 1;
+        single = queue.peekFirst();
+      }
+      inCall = true;
+      writer = Thread.currentThread();
+      syncDone = false;
+      syncFailure = null;
+      writeStartedNanos = System.nanoTime() | 1L;
+    }
+    try {
+      if (batch != null) {
+        c.write(batch, onTcpWrite);
+      } else {
+        remote.sendText(single instanceof Frame f ? f.text() : (String) single, this);
+      }
+    } catch (RuntimeException e) {
+      written(e);
+    }
+    Throwable failure;
+    synchronized (this) {
+      inCall = false;
+      writer = null;
+      notifyAll();
+      if (!syncDone) {
+        return; // asynchronous: written() completes the batch
+      }
+      failure = syncFailure;
+      syncFailure = null;
+    }
+    completeBatch(failure);
+  }
+
+  /** Marks the head of the queue in flight and returns its frames as one buffer; holds the lock. */
+  private Buffer collect(Connection<SocketAddress> c) {
+    MemoryManager<?> mm = c.getMemoryManager();
+    Buffer first = null;
+    CompositeBuffer composite = null;
+    long size = 0;
+    int n = 0;
+    Iterator<Object> it = queue.iterator();
+    while (it.hasNext() && n < MAX_BATCH_FRAMES) {
+      Object item = it.next();
+      it.next(); // its callback
+      int length = item instanceof Frame f ? f.text().length() : ((String) item).length();
+      if (n > 0 && size + length > MAX_BATCH_BYTES) {
+        break;
+      }
+      byte[] framed = item instanceof Frame f ? WireFrames.of(f) : WireFrames.text((String) item);
+      Buffer b = Buffers.wrap(mm, framed);
+      if (first == null) {
+        first = b;
+      } else {
+        if (composite == null) {
+          composite = CompositeBuffer.newBuffer(mm, first);
+          composite.allowInternalBuffersDispose(false);
+        }
+        composite.append(b);
+      }
+      size += length;
+      n++;
+    }
+    inFlight = n;
+    return composite != null ? composite : first;
   }
 
   @Override
@@ -232,40 +282,49 @@ final class Outbound implements SendHandler, Runnable {
         return;
       }
     }
-    if (completeHead(failure)) {
-      pump(false);
-    }
+    completeBatch(failure);
   }
 
-  /** Pops the written frame, tells its callback; returns true if more is left to write. */
-  private boolean completeHead(Throwable failure) {
-    DeliveryCallback callback;
-    boolean more;
+  /** Pops the frames just written, tells their callbacks, and schedules the next flush. */
+  private void completeBatch(Throwable failure) {
+    DeliveryCallback[] callbacks;
+    boolean reschedule;
     synchronized (this) {
       writeStartedNanos = 0;
-      if (closed || queue.isEmpty()) {
-        writing = false;
-        return false;
+      writing = false;
+      if (closed) {
+        inFlight = 0;
+        return; // close() has failed everything queued, the frames in flight included
       }
-      Object item = queue.pollFirst();
-      callback = (DeliveryCallback) queue.pollFirst();
-      frames--;
-      bytes -= item instanceof Frame f ? f.text().length() : ((String) item).length();
+      callbacks = new DeliveryCallback[inFlight];
+      for (int i = 0; i < callbacks.length; i++) {
+        Object item = queue.pollFirst();
+        callbacks[i] = (DeliveryCallback) queue.pollFirst();
+        frames--;
+        bytes -= item instanceof Frame f ? f.text().length() : ((String) item).length();
+      }
+      inFlight = 0;
       if (failure != null) {
         closed = true;
       }
-      more = !closed && !queue.isEmpty();
-      if (!more) {
-        writing = false;
+      reschedule = !closed && !queue.isEmpty() && !scheduled;
+      if (reschedule) {
+        scheduled = true;
       }
     }
-    if (failure == null) {
-      callback.delivered(owner);
-    } else {
-      callback.failed(owner, failure);
+    for (DeliveryCallback callback : callbacks) {
+      if (failure == null) {
+        callback.delivered(owner);
+      } else {
+        callback.failed(owner, failure);
+      }
+    }
+    if (failure != null) {
       onBroken.run();
     }
-    return more;
+    if (reschedule) {
+      schedule();
+    }
   }
 
   /** Returns true if a write has been in flight for longer than {@code timeoutNanos}. */

@@ -19,6 +19,7 @@ final class ServerContext {
   final long pingIntervalNanos;
   final long closeGraceMillis;
   volatile boolean stopping;
+  private final Flusher[] flushers;
 
   ServerContext(
       ThreadHub hub,
@@ -35,6 +36,15 @@ final class ServerContext {
     this.idleTimeoutNanos = settings.idleTimeout().toNanos();
     this.pingIntervalNanos = settings.pingInterval().toNanos();
     this.closeGraceMillis = settings.closeGrace().toMillis();
+    this.flushers = new Flusher[settings.ioThreads()];
+    for (int i = 0; i < flushers.length; i++) {
+      flushers[i] = new Flusher(io);
+    }
+  }
+
+  /** Returns the flusher that writes for {@code connection}: connections are spread over them. */
+  Flusher flusherFor(ConnectionId connection) {
+    return flushers[Math.floorMod(connection.hashCode(), flushers.length)];
   }
 
   /** Checks every connection's write deadline, idle time and ping schedule; runs on a timer. */

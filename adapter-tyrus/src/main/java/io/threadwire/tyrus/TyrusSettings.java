@@ -39,7 +39,8 @@ import java.util.Objects;
  *     after 100 refused frames in a row)
  * @param closeGrace how long a closing connection may take to flush its close frame before its TCP
  *     connection is dropped: on stop, and after a slow consumer is cut off (default 5s)
- * @param ioThreads threads for write hand-offs, closes and the timer sweep (default 2)
+ * @param ioThreads threads that write to clients, close connections and run the timer sweep
+ *     (default 2)
  */
 public record TyrusSettings(
     String host,

@@ -41,10 +41,11 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Back-pressure</h2>
  *
- * <p>A send never blocks on a client: each frame goes to the connection's bounded queue, with one
- * asynchronous Tyrus write in flight per connection. A client whose queue overflows, or whose write
- * is not acknowledged within the write timeout, is disconnected with 1013 and counted as failed in
- * the outcome; it can reconnect and recover from history.
+ * <p>A send never blocks on a client and never writes in the caller's thread: each frame goes to
+ * the connection's bounded queue, with one asynchronous write in flight per connection; the I/O
+ * threads write, coalescing what queued behind a write in flight into the next one. A client whose
+ * queue overflows, or whose write is not acknowledged within the write timeout, is disconnected
+ * with 1013 and counted as failed in the outcome; it can reconnect and recover from history.
  *
  * <p><b>Security defaults allow everyone</b>: see {@link HandshakeAuthenticator#allowAll()} and
  * {@link ThreadAccessPolicy#allowAll()}.

@@ -57,7 +57,7 @@ public final class WsConnection extends Endpoint implements TransportConnection 
         new Outbound(
             this,
             () -> cutAsync(CloseCodes.UNEXPECTED_CONDITION, "write failed", Causes.CLOSED),
-            ctx.io,
+            ctx.flusherFor(id),
             ctx.settings.maxQueuedFrames(),
             ctx.settings.maxQueuedBytes());
     this.limiter = new RateLimiter(ctx.settings.rateLimit(), System.nanoTime());
@@ -115,7 +115,7 @@ public final class WsConnection extends Endpoint implements TransportConnection 
       return;
     }
     LOG.debug("connection={} user={} opened", id, user);
-    out.offerControl(ServerFrames.welcome(id, user), false);
+    out.offerControl(ServerFrames.welcome(id, user));
   }
 
   @Override
@@ -210,7 +210,7 @@ public final class WsConnection extends Endpoint implements TransportConnection 
 
   @Override
   public void send(Frame frame, DeliveryCallback callback) {
-    if (out.offer(frame, callback, true) == Outbound.Offer.FULL) {
+    if (out.offer(frame, callback) == Outbound.Offer.FULL) {
       LOG.info(
           "connection={} user={} thread={} is a slow consumer: outbound queue full",
           id,
@@ -222,11 +222,11 @@ public final class WsConnection extends Endpoint implements TransportConnection 
 
   @Override
   public void joined(JoinResult result) {
-    control(ServerFrames.joined(result, joinRef), true);
+    control(ServerFrames.joined(result, joinRef));
   }
 
-  private void control(String text, boolean hubCaller) {
-    if (out.offerControl(text, hubCaller) == Outbound.Offer.FULL) {
+  private void control(String text) {
+    if (out.offerControl(text) == Outbound.Offer.FULL) {
       cutAsync(CloseCodes.TRY_AGAIN_LATER, "slow consumer: outbound queue full", Causes.QUEUE_FULL);
     }
   }
@@ -265,7 +265,7 @@ public final class WsConnection extends Endpoint implements TransportConnection 
       switch (f.type()) {
         case "join" -> onJoin(f);
         case "leave" -> onLeave(f);
-        case "ping" -> control(ServerFrames.pong(f.ref()), false);
+        case "ping" -> control(ServerFrames.pong(f.ref()));
         default -> error(ErrorCode.UNKNOWN_TYPE, "unknown frame type", null, f.ref());
       }
     } catch (RuntimeException e) {
@@ -329,7 +329,7 @@ public final class WsConnection extends Endpoint implements TransportConnection 
     }
     switch (r.status()) {
       case JOINED -> LOG.debug("connection={} thread={} joined: {}", id, thread, r);
-      case ALREADY_JOINED -> control(ServerFrames.joined(r, f.ref()), false);
+      case ALREADY_JOINED -> control(ServerFrames.joined(r, f.ref()));
       case TOO_MANY_THREADS ->
           error(
               ErrorCode.TOO_MANY_THREADS,
@@ -363,12 +363,12 @@ public final class WsConnection extends Endpoint implements TransportConnection 
       }
       throw e; // any other failure is answered with internal_error
     }
-    control(ServerFrames.left(thread, f.ref()), false);
+    control(ServerFrames.left(thread, f.ref()));
   }
 
   private void error(ErrorCode code, String reason, String thread, String ref) {
     LOG.debug("connection={} thread={} error frame {}: {}", id, thread, code.code(), reason);
-    control(ServerFrames.error(code, reason, thread, ref), false);
+    control(ServerFrames.error(code, reason, thread, ref));
   }
 
   @Override

@@ -13,13 +13,20 @@ import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.glassfish.grizzly.Buffer;
+import org.glassfish.grizzly.CompletionHandler;
+import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.WriteResult;
+import org.glassfish.grizzly.memory.MemoryManager;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.mockito.Mockito;
 
 @DisplayName("The outbound queue: one write in flight, bounded, every frame answered once")
 class OutboundTest {
@@ -61,32 +68,35 @@ class OutboundTest {
     return new Frame(ThreadId.of("t"), 1, n, m, ServerFrames.message(ThreadId.of("t"), 1, n, m));
   }
 
+  /** Runs flushes at once, in the offering thread, draining like the server's I/O thread. */
+  private static Flusher direct() {
+    return new Flusher(Runnable::run);
+  }
+
   @Test
   @DisplayName("synchronous completions are looped, not recursed, and keep order")
   void synchronousCompletions() {
     Remote remote = new Remote(true);
-    List<Runnable> handedOff = new ArrayList<>();
-    Outbound out = new Outbound(owner, () -> {}, handedOff::add, 10_000, Long.MAX_VALUE);
+    Outbound out = new Outbound(owner, () -> {}, direct(), 10_000, Long.MAX_VALUE);
     out.attach(remote);
     Answers answers = new Answers();
     for (int i = 1; i <= 5000; i++) {
-      out.offer(frame(i), answers, false);
+      out.offer(frame(i), answers);
     }
     assertThat(answers.delivered).hasValue(5000);
     assertThat(remote.texts).hasSize(5000);
     assertThat(remote.texts.get(4999)).contains("\"offset\":5000");
-    assertThat(handedOff).isEmpty();
   }
 
   @Test
   @DisplayName("one write in flight at a time; the rest waits in order")
   void oneInFlight() {
     Remote remote = new Remote(false);
-    Outbound out = new Outbound(owner, () -> {}, Runnable::run, 10, Long.MAX_VALUE);
+    Outbound out = new Outbound(owner, () -> {}, direct(), 10, Long.MAX_VALUE);
     out.attach(remote);
     Answers answers = new Answers();
     for (int i = 1; i <= 3; i++) {
-      out.offer(frame(i), answers, false);
+      out.offer(frame(i), answers);
     }
     assertThat(remote.texts).hasSize(1);
     remote.complete(null);
@@ -98,53 +108,139 @@ class OutboundTest {
   }
 
   @Test
-  @DisplayName("from the hub's send path only the caller's own frame is written in its thread")
-  void hubCallerHandsOff() {
-    Remote remote = new Remote(false);
-    List<Runnable> handedOff = new ArrayList<>();
-    Outbound out = new Outbound(owner, () -> {}, handedOff::add, 10, Long.MAX_VALUE);
+  @DisplayName("the sender never writes and no answer comes in its thread: the flusher writes")
+  void senderNeverWrites() {
+    Remote remote = new Remote(true);
+    List<Runnable> flushes = new ArrayList<>();
+    Outbound out = new Outbound(owner, () -> {}, flushes::add, 10, Long.MAX_VALUE);
     out.attach(remote);
     Answers answers = new Answers();
-    out.offer(frame(1), answers, true);
-    out.offer(frame(2), answers, true);
-    remote.synchronous = true;
-    remote.complete(null); // frame 1 done on a "Tyrus" thread: frame 2 is written there
+    out.offer(frame(1), answers);
+    out.offer(frame(2), answers);
+    assertThat(remote.texts).isEmpty();
+    assertThat(answers.delivered).hasValue(0);
+    assertThat(flushes).hasSize(1); // one hand-over for both frames
+    while (!flushes.isEmpty()) {
+      flushes.remove(0).run();
+    }
+    assertThat(remote.texts).hasSize(2);
     assertThat(answers.delivered).hasValue(2);
-    Outbound hubOut = new Outbound(owner, () -> {}, handedOff::add, 10, Long.MAX_VALUE);
-    Remote syncRemote = new Remote(true);
-    hubOut.attach(syncRemote);
-    AtomicInteger sends = new AtomicInteger();
-    syncRemote.onSend =
-        () -> {
-          if (sends.incrementAndGet() == 1) { // another sender queues while frame 3 is written
-            hubOut.offerControl("{\"type\":\"pong\"}", false);
-          }
-        };
-    hubOut.offer(frame(3), answers, true);
-    assertThat(handedOff).hasSize(1); // the pong queued meanwhile is written by the executor
-    handedOff.get(0).run();
-    assertThat(syncRemote.texts).hasSize(2);
+  }
+
+  @Test
+  @DisplayName("over TCP, what queued behind a write in flight goes out in one gathering write")
+  void coalescesOverTcp() {
+    Tcp tcp = new Tcp();
+    Outbound out = new Outbound(owner, () -> {}, direct(), 1_000, Long.MAX_VALUE);
+    out.attach(tcp.connection);
+    Answers answers = new Answers();
+    int total = 2 + Outbound.MAX_BATCH_FRAMES;
+    List<Frame> sent = new ArrayList<>();
+    for (int i = 1; i <= total; i++) {
+      sent.add(frame(i));
+      out.offer(sent.get(i - 1), answers);
+    }
+    assertThat(tcp.writes).hasSize(1); // frame 1, written as soon as it came
+    tcp.complete();
+    assertThat(tcp.writes).hasSize(2); // then everything that waited, up to the batch bound
+    assertThat(tcp.frames(1)).isEqualTo(framed(sent.subList(1, 1 + Outbound.MAX_BATCH_FRAMES)));
+    assertThat(answers.delivered).hasValue(1);
+    tcp.complete();
+    assertThat(answers.delivered).hasValue(1 + Outbound.MAX_BATCH_FRAMES);
+    tcp.complete();
+    assertThat(tcp.frames(2)).isEqualTo(framed(sent.subList(total - 1, total)));
+    assertThat(answers.delivered).hasValue(total);
+    assertThat(tcp.writes).hasSize(3);
+  }
+
+  @Test
+  @DisplayName("over TCP, a failed gathering write fails every frame in it, once")
+  void failedBatchOverTcp() {
+    Tcp tcp = new Tcp();
+    AtomicInteger broken = new AtomicInteger();
+    Outbound out = new Outbound(owner, broken::incrementAndGet, direct(), 100, Long.MAX_VALUE);
+    out.attach(tcp.connection);
+    List<Answers> all = new ArrayList<>();
+    for (int i = 1; i <= 5; i++) {
+      Answers a = new Answers();
+      all.add(a);
+      out.offer(frame(i), a);
+    }
+    tcp.complete();
+    tcp.fail(new IOException("reset"));
+    out.close(new IOException("closed"));
+    assertThat(all.get(0).delivered).hasValue(1);
+    for (Answers a : all.subList(1, 5)) {
+      assertThat(a.failed).hasValue(1);
+      assertThat(a.delivered).hasValue(0);
+    }
+    assertThat(broken).hasValue(1);
+  }
+
+  private static byte[] framed(List<Frame> frames) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    for (Frame f : frames) {
+      bytes.writeBytes(WireFrames.text(f.text()));
+    }
+    return bytes.toByteArray();
+  }
+
+  /** A mocked Grizzly connection: records each write's bytes and completes it when told. */
+  private static final class Tcp {
+    @SuppressWarnings("unchecked")
+    final Connection<SocketAddress> connection = Mockito.mock(Connection.class);
+
+    final List<byte[]> writes = new ArrayList<>();
+    final List<CompletionHandler<WriteResult<Buffer, SocketAddress>>> pending = new ArrayList<>();
+
+    @SuppressWarnings("unchecked")
+    Tcp() {
+      Mockito.doReturn(MemoryManager.DEFAULT_MEMORY_MANAGER).when(connection).getMemoryManager();
+      Mockito.doAnswer(
+              call -> {
+                Buffer b = call.getArgument(0);
+                byte[] bytes = new byte[b.remaining()];
+                b.get(bytes);
+                writes.add(bytes);
+                pending.add(call.getArgument(1));
+                return null;
+              })
+          .when(connection)
+          .write(Mockito.any(Buffer.class), Mockito.any(CompletionHandler.class));
+    }
+
+    byte[] frames(int write) {
+      return writes.get(write);
+    }
+
+    void complete() {
+      pending.remove(0).completed(null);
+    }
+
+    void fail(Throwable cause) {
+      pending.remove(0).failed(cause);
+    }
   }
 
   @Test
   @DisplayName("a full queue refuses the frame and closes; close fails the rest exactly once")
   void fullQueue() {
     Remote remote = new Remote(false);
-    Outbound out = new Outbound(owner, () -> {}, Runnable::run, 3, Long.MAX_VALUE);
+    Outbound out = new Outbound(owner, () -> {}, direct(), 3, Long.MAX_VALUE);
     out.attach(remote);
     List<Answers> all = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
       Answers a = new Answers();
       all.add(a);
-      assertThat(out.offer(frame(i), a, true)).isEqualTo(Outbound.Offer.QUEUED);
+      assertThat(out.offer(frame(i), a)).isEqualTo(Outbound.Offer.QUEUED);
     }
     Answers refused = new Answers();
-    assertThat(out.offer(frame(4), refused, true)).isEqualTo(Outbound.Offer.FULL);
+    assertThat(out.offer(frame(4), refused)).isEqualTo(Outbound.Offer.FULL);
     assertThat(refused.failed).hasValue(1);
     out.close(new IOException("cut"));
     remote.complete(null); // the write in flight answers late: already failed, ignored
     Answers late = new Answers();
-    assertThat(out.offer(frame(5), late, false)).isEqualTo(Outbound.Offer.CLOSED);
+    assertThat(out.offer(frame(5), late)).isEqualTo(Outbound.Offer.CLOSED);
     for (Answers a : all) {
       assertThat(a.delivered.get() + a.failed.get()).isEqualTo(1);
     }
@@ -156,12 +252,12 @@ class OutboundTest {
   void failedWrite() {
     Remote remote = new Remote(false);
     AtomicInteger broken = new AtomicInteger();
-    Outbound out = new Outbound(owner, broken::incrementAndGet, Runnable::run, 10, Long.MAX_VALUE);
+    Outbound out = new Outbound(owner, broken::incrementAndGet, direct(), 10, Long.MAX_VALUE);
     out.attach(remote);
     Answers first = new Answers();
     Answers second = new Answers();
-    out.offer(frame(1), first, false);
-    out.offer(frame(2), second, false);
+    out.offer(frame(1), first);
+    out.offer(frame(2), second);
     remote.complete(new IOException("reset"));
     assertThat(first.failed).hasValue(1);
     assertThat(broken).hasValue(1);
@@ -175,15 +271,15 @@ class OutboundTest {
   void byteBoundAndStall() {
     Remote remote = new Remote(false);
     Frame f = frame(1);
-    Outbound out = new Outbound(owner, () -> {}, Runnable::run, 100, f.text().length() * 2L);
+    Outbound out = new Outbound(owner, () -> {}, direct(), 100, f.text().length() * 2L);
     out.attach(remote);
-    assertThat(out.offer(f, new Answers(), false)).isEqualTo(Outbound.Offer.QUEUED);
-    assertThat(out.offer(f, new Answers(), false)).isEqualTo(Outbound.Offer.QUEUED);
-    assertThat(out.offer(f, new Answers(), false)).isEqualTo(Outbound.Offer.FULL);
+    assertThat(out.offer(f, new Answers())).isEqualTo(Outbound.Offer.QUEUED);
+    assertThat(out.offer(f, new Answers())).isEqualTo(Outbound.Offer.QUEUED);
+    assertThat(out.offer(f, new Answers())).isEqualTo(Outbound.Offer.FULL);
     assertThat(out.isStalled(System.nanoTime() + 10, 1)).isFalse(); // closed: nothing in flight
-    Outbound other = new Outbound(owner, () -> {}, Runnable::run, 100, Long.MAX_VALUE);
+    Outbound other = new Outbound(owner, () -> {}, direct(), 100, Long.MAX_VALUE);
     other.attach(new Remote(false));
-    other.offer(f, new Answers(), false);
+    other.offer(f, new Answers());
     assertThat(other.isStalled(System.nanoTime() + 1_000_000_000L, 1_000)).isTrue();
   }
 
