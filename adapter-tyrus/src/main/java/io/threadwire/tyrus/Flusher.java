@@ -10,8 +10,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * connections marks 10,000 of them dirty, and one drain writes them all. While a drain is busy,
  * frames keep arriving and each connection's next flush writes everything that queued up meanwhile
  * in one gathering write, so the busier the server, the fewer system calls per frame.
+ *
+ * <p>A drain runs at most {@link #MAX_FLUSHES_PER_RUN} flushes, then hands itself back to the
+ * executor if more are waiting: the I/O threads also run the sweep (write and idle timeouts) and
+ * the closes of slow consumers, and a drain kept busy by a steady stream of sends must not starve
+ * them.
  */
 final class Flusher implements Executor, Runnable {
+
+  /** Most flushes one drain task runs before it yields the I/O thread. */
+  static final int MAX_FLUSHES_PER_RUN = 256;
 
   private final Executor io;
   private final ConcurrentLinkedQueue<Runnable> dirty = new ConcurrentLinkedQueue<>();
@@ -41,15 +49,29 @@ final class Flusher implements Executor, Runnable {
 
   @Override
   public void run() {
-    do {
-      for (Runnable flush; (flush = dirty.poll()) != null; ) {
+    int budget = MAX_FLUSHES_PER_RUN;
+    while (true) {
+      for (Runnable flush; budget > 0 && (flush = dirty.poll()) != null; budget--) {
         try {
           flush.run();
         } catch (RuntimeException e) {
           WsConnection.LOG.warn("a connection's flush failed", e);
         }
       }
+      if (budget == 0 && !dirty.isEmpty()) {
+        // Still draining: go to the back of the executor's queue, behind what waits there.
+        try {
+          io.execute(this);
+          return;
+        } catch (RuntimeException e) {
+          budget = MAX_FLUSHES_PER_RUN; // the executor is stopping: finish the drain here
+          continue;
+        }
+      }
       draining.set(false);
-    } while (!dirty.isEmpty() && draining.compareAndSet(false, true));
+      if (dirty.isEmpty() || !draining.compareAndSet(false, true)) {
+        return;
+      }
+    }
   }
 }
