@@ -208,14 +208,26 @@ final class Outbound implements SendHandler, Runnable {
       syncFailure = null;
       writeStartedNanos = System.nanoTime() | 1L;
     }
+    boolean handedOver = false;
     try {
       if (batch != null) {
         c.write(batch, onTcpWrite);
       } else {
         remote.sendText(single instanceof Frame f ? f.text() : (String) single, this);
       }
+      handedOver = true;
     } catch (RuntimeException e) {
       written(e);
+      handedOver = true;
+    } finally {
+      if (!handedOver) {
+        // An Error escapes: at least never leave close() waiting for this hand-over.
+        synchronized (this) {
+          inCall = false;
+          writer = null;
+          notifyAll();
+        }
+      }
     }
     Throwable failure;
     synchronized (this) {
