@@ -41,6 +41,12 @@ final class Outbound implements SendHandler, Runnable {
   /** Most frame text one write carries, unless a single frame is larger. */
   static final long MAX_BATCH_BYTES = 256 * 1024;
 
+  /** A write pending this long while the queue is past its bounds marks the client slow. */
+  static final long SLOW_WRITE_NANOS = 20_000_000L;
+
+  /** The queue never holds more than this many times its configured bounds. */
+  static final int HARD_LIMIT_FACTOR = 4;
+
   private static final DeliveryCallback NONE = DeliveryCallback.ignoring();
 
   private final TransportConnection owner;
@@ -48,6 +54,9 @@ final class Outbound implements SendHandler, Runnable {
   private final Executor flusher;
   private final int maxFrames;
   private final long maxBytes;
+  private final long slowWriteNanos;
+  private final long hardMaxFrames;
+  private final long hardMaxBytes;
   private volatile RemoteEndpoint.Async remote;
   private volatile Connection<SocketAddress> tcp;
   private final CompletionHandler<WriteResult<Buffer, SocketAddress>> onTcpWrite =
@@ -98,6 +107,23 @@ final class Outbound implements SendHandler, Runnable {
       Executor flusher,
       int maxFrames,
       long maxBytes) {
+    this(owner, onBroken, flusher, maxFrames, maxBytes, SLOW_WRITE_NANOS);
+  }
+
+  /** As above, with how long a pending write must wait to mark the client slow (for tests). */
+  Outbound(
+      TransportConnection owner,
+      Runnable onBroken,
+      Executor flusher,
+      int maxFrames,
+      long maxBytes,
+      long slowWriteNanos) {
+    this.slowWriteNanos = slowWriteNanos;
+    this.hardMaxFrames = HARD_LIMIT_FACTOR * (long) maxFrames;
+    this.hardMaxBytes =
+        maxBytes > Long.MAX_VALUE / HARD_LIMIT_FACTOR
+            ? Long.MAX_VALUE
+            : HARD_LIMIT_FACTOR * maxBytes;
     this.owner = owner;
     this.onBroken = onBroken;
     this.flusher = flusher;
@@ -146,7 +172,7 @@ final class Outbound implements SendHandler, Runnable {
     synchronized (this) {
       if (closed) {
         result = Offer.CLOSED;
-      } else if (frames >= maxFrames || bytes + size > maxBytes) {
+      } else if (isFull(size)) {
         closed = true;
         writeStartedNanos = 0;
         result = Offer.FULL;
@@ -170,6 +196,25 @@ final class Outbound implements SendHandler, Runnable {
       schedule();
     }
     return result;
+  }
+
+  /**
+   * Returns true if one more frame of {@code size} would overflow this queue because the client is
+   * not keeping up. Past the configured bounds, frames are still taken while no write is in flight,
+   * or the one in flight has been pending under {@link #SLOW_WRITE_NANOS}: then it is this server's
+   * flusher that is behind (a burst, a history replay), not the client. Never more than {@link
+   * #HARD_LIMIT_FACTOR} times the bounds, whatever the reason.
+   */
+  private boolean isFull(int size) {
+    boolean over = frames >= maxFrames || bytes + size > maxBytes;
+    if (!over) {
+      return false;
+    }
+    if (frames >= hardMaxFrames || bytes + size > hardMaxBytes) {
+      return true;
+    }
+    long started = writeStartedNanos;
+    return writing && started != 0 && System.nanoTime() - started >= slowWriteNanos;
   }
 
   private void schedule() {

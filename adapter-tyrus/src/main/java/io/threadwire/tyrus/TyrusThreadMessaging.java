@@ -75,6 +75,25 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
     // filter has already refused any single frame over maxFrameBytes.
     int incoming = Math.max(4 * 1024 * 1024, 2 * settings.maxFrameBytes() + 1024);
     this.container = new BoundServerContainer(settings.host(), incoming, guard);
+    warnIfReplayCannotFit(b.hubSettings, settings);
+  }
+
+  /** A history larger than the outbound queue can cut off a client that recovers all of it. */
+  private static void warnIfReplayCannotFit(HubSettings hub, TyrusSettings settings) {
+    java.util.List<io.threadwire.HistoryPolicy> policies =
+        new java.util.ArrayList<>(hub.historyPolicies().prefixOverrides().values());
+    policies.add(hub.historyPolicies().defaultPolicy());
+    for (io.threadwire.HistoryPolicy p : policies) {
+      if (p.enabled() && p.maxMessages() > settings.maxQueuedFrames()) {
+        LOG.warn(
+            "threadwire.tyrus.outbound.max-queued-frames ({}) is below a history max-messages"
+                + " ({}): a client recovering that much history at once may be cut off as a slow"
+                + " consumer",
+            settings.maxQueuedFrames(),
+            p.maxMessages());
+        return;
+      }
+    }
   }
 
   /** Returns a server with {@code settings}, default hub settings and allow-all security. */

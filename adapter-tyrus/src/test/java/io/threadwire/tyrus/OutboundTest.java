@@ -226,7 +226,7 @@ class OutboundTest {
   @DisplayName("a full queue refuses the frame and closes; close fails the rest exactly once")
   void fullQueue() {
     Remote remote = new Remote(false);
-    Outbound out = new Outbound(owner, () -> {}, direct(), 3, Long.MAX_VALUE);
+    Outbound out = new Outbound(owner, () -> {}, direct(), 3, Long.MAX_VALUE, 0);
     out.attach(remote);
     List<Answers> all = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
@@ -245,6 +245,21 @@ class OutboundTest {
       assertThat(a.delivered.get() + a.failed.get()).isEqualTo(1);
     }
     assertThat(late.failed).hasValue(1);
+  }
+
+  @Test
+  @DisplayName("past its bounds the queue still takes frames while its own flusher is behind")
+  void flusherBehindIsNotASlowClient() {
+    List<Runnable> flushes = new ArrayList<>();
+    Outbound out = new Outbound(owner, () -> {}, flushes::add, 3, Long.MAX_VALUE, 0);
+    out.attach(new Remote(true));
+    Answers answers = new Answers();
+    for (int i = 1; i <= 3 * Outbound.HARD_LIMIT_FACTOR; i++) {
+      assertThat(out.offer(frame(i), answers)).isEqualTo(Outbound.Offer.QUEUED);
+    }
+    Answers refused = new Answers();
+    assertThat(out.offer(frame(99), refused)).isEqualTo(Outbound.Offer.FULL); // the hard limit
+    assertThat(refused.failed).hasValue(1);
   }
 
   @Test
@@ -271,7 +286,7 @@ class OutboundTest {
   void byteBoundAndStall() {
     Remote remote = new Remote(false);
     Frame f = frame(1);
-    Outbound out = new Outbound(owner, () -> {}, direct(), 100, f.text().length() * 2L);
+    Outbound out = new Outbound(owner, () -> {}, direct(), 100, f.text().length() * 2L, 0);
     out.attach(remote);
     assertThat(out.offer(f, new Answers())).isEqualTo(Outbound.Offer.QUEUED);
     assertThat(out.offer(f, new Answers())).isEqualTo(Outbound.Offer.QUEUED);

@@ -9,7 +9,7 @@ final class Options {
   String only = "fanout,latency,slow,replay,memory";
   boolean quick;
   int repetitions = 5;
-  int deliveriesPerRun = 300_000;
+  int deliveriesPerRun = 400_000;
   int latencySeconds = 4;
   int slowSeconds = 20;
   int memoryConnections = 10_000;

@@ -45,6 +45,9 @@ final class Rig implements AutoCloseable {
             .path(PATH)
             .idleTimeout(Duration.ofMinutes(30))
             .pingInterval(Duration.ofMinutes(10))
+            // Room for the replay phase's 10,000-message recovery; the default bound is sized
+            // for the default history of 1,000.
+            .maxQueuedFrames(16_384)
             .build();
     HistoryPolicy replay =
         HistoryPolicy.defaults()

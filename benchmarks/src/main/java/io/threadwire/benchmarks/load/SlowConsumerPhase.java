@@ -73,8 +73,13 @@ final class SlowConsumerPhase {
             + " KiB. Heap growth: largest heap-after-GC sampled during the run, and the live heap"
             + " after a full GC at the end of publishing, minus the live heap before. Cut-off: time"
             + " from the stall until the server has dropped every slow client from the thread."
-            + " Outbound bounds are the defaults: 1024 frames / 8 MiB per connection, write"
-            + " timeout 5 s. The slow clients' view afterwards: `"
+            + " Outbound bounds: "
+            + rig.server.settings().maxQueuedFrames()
+            + " frames / "
+            + (rig.server.settings().maxQueuedBytes() >> 20)
+            + " MiB per connection, write timeout "
+            + rig.server.settings().writeTimeout().toSeconds()
+            + " s. The slow clients' view afterwards: `"
             + stats
             + "`.");
     report.table(
