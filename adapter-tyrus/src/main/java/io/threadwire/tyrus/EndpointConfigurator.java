@@ -48,11 +48,7 @@ final class EndpointConfigurator extends ServerEndpointConfig.Configurator {
   @Override
   public void modifyHandshake(
       ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
-    List<String> handle = request.getHeaders().get(GuardFilter.ADMISSION_HEADER);
-    Optional<GuardFilter.Admission> admission =
-        handle == null || handle.size() != 1
-            ? Optional.empty()
-            : ctx.guard.admission(handle.get(0));
+    Optional<GuardFilter.Admission> admission = GuardFilter.takeAdmission();
     if (admission.isPresent()) {
       sec.getUserProperties().put(ADMISSION_KEY, admission.get());
     } else {

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.glassfish.grizzly.CloseType;
 import org.glassfish.grizzly.Closeable;
 import org.glassfish.grizzly.CompletionHandler;
@@ -48,13 +47,17 @@ import org.slf4j.LoggerFactory;
  *       cut-off client that never reads can be dropped.
  * </ul>
  *
- * <p>An admitted handshake is tagged with a server-generated header ({@link #ADMISSION_HEADER}, any
- * client-sent value removed first) that {@link EndpointConfigurator} exchanges for the {@link
- * Admission}.
+ * <p>An admitted handshake's {@link Admission} reaches {@link EndpointConfigurator} through a
+ * thread-local: Grizzly runs the whole filter chain of one read in one thread, so Tyrus's
+ * handshake, and with it {@code modifyHandshake}, runs in the thread that admitted it, right after.
+ * Every upgrade request passes this filter first and either is refused here or sets the value, so
+ * the configurator can never see another request's admission; without one it refuses (403). No
+ * header, map entry or handle per connection.
  */
 final class GuardFilter extends BaseFilter implements AddOn {
 
-  static final String ADMISSION_HEADER = "X-Threadwire-Admission";
+  /** The admission of the handshake this thread is processing; see the class comment. */
+  private static final ThreadLocal<Admission> CURRENT = new ThreadLocal<>();
 
   private static final Logger LOG = LoggerFactory.getLogger(GuardFilter.class);
   private static final Attribute<FrameSizeGuard> SIZE_GUARD =
@@ -64,8 +67,6 @@ final class GuardFilter extends BaseFilter implements AddOn {
   private final TyrusSettings settings;
   private final HandshakeAuthenticator authenticator;
   private final Map<Connection<?>, Tracker> open = new ConcurrentHashMap<>();
-  private final Map<String, Admission> admissions = new ConcurrentHashMap<>();
-  private final AtomicLong sequence = new AtomicLong();
 
   GuardFilter(TyrusSettings settings, HandshakeAuthenticator authenticator) {
     this.settings = settings;
@@ -81,9 +82,11 @@ final class GuardFilter extends BaseFilter implements AddOn {
     builder.add(index, this);
   }
 
-  /** Returns and forgets the admission tagged {@code handle}, if any. */
-  Optional<Admission> admission(String handle) {
-    return Optional.ofNullable(admissions.remove(handle));
+  /** Returns and forgets the admission of the handshake this thread is processing, if any. */
+  static Optional<Admission> takeAdmission() {
+    Admission a = CURRENT.get();
+    CURRENT.remove();
+    return Optional.ofNullable(a);
   }
 
   /** Returns the number of open TCP connections. */
@@ -130,7 +133,7 @@ final class GuardFilter extends BaseFilter implements AddOn {
       return ctx.getInvokeAction();
     }
     HttpRequestPacket request = (HttpRequestPacket) header;
-    request.getHeaders().removeHeader(ADMISSION_HEADER);
+    CURRENT.remove();
     if (!settings.path().equals(request.getRequestURI())) {
       return respond(ctx, request, 404, "Not Found");
     }
@@ -156,31 +159,19 @@ final class GuardFilter extends BaseFilter implements AddOn {
       LOG.debug("handshake refused: not authenticated ({})", handshake);
       return respond(ctx, request, 403, "Forbidden");
     }
-    String handle = Long.toString(sequence.incrementAndGet(), 36);
-    admissions.put(handle, new Admission(user.get(), tcp(connection)));
-    Tracker tracker = open.get(connection);
-    if (tracker != null) {
-      tracker.handle = handle;
-    } else {
-      connection.addCloseListener(onClose(() -> admissions.remove(handle)));
-    }
-    request.setHeader(ADMISSION_HEADER, handle);
     FrameSizeGuard newGuard = new FrameSizeGuard(settings.maxFrameBytes());
     SIZE_GUARD.set(connection, newGuard);
     if (!newGuard.accept(content.getContent())) {
       ctx.write(Buffers.wrap(connection.getMemoryManager(), TOO_BIG), closeAfterWrite(connection));
       return ctx.getStopAction();
     }
+    CURRENT.set(new Admission(user.get(), tcp(connection)));
     return ctx.getInvokeAction();
   }
 
-  /**
-   * Forgets a TCP connection, and its admission if the handshake never reached the endpoint, when
-   * it closes: one listener per connection, which costs every connection less than two.
-   */
+  /** Forgets a TCP connection when it closes. */
   private final class Tracker implements org.glassfish.grizzly.CloseListener<Closeable, CloseType> {
     private final Connection<?> connection;
-    volatile String handle;
 
     Tracker(Connection<?> connection) {
       this.connection = connection;
@@ -189,10 +180,6 @@ final class GuardFilter extends BaseFilter implements AddOn {
     @Override
     public void onClosed(Closeable closeable, CloseType type) {
       open.remove(connection);
-      String h = handle;
-      if (h != null) {
-        admissions.remove(h);
-      }
     }
   }
 

@@ -136,6 +136,28 @@ class SecurityTest {
         .isEqualTo(403);
   }
 
+  @Test
+  @DisplayName("concurrent handshakes each get their own identity, never another's")
+  void concurrentHandshakesKeepTheirIdentity() throws Exception {
+    TyrusThreadMessaging m = server(TyrusSettings.builder().port(0).build());
+    int clients = 40;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<String>> users = new ArrayList<>();
+      for (int i = 0; i < clients; i++) {
+        String name = "u" + i;
+        users.add(
+            pool.submit(() -> user(m.uri(), Map.of("Authorization", "Bearer token-" + name))));
+      }
+      for (int i = 0; i < clients; i++) {
+        assertThat(users.get(i).get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("u" + i);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   /** Connects, returns the user of the welcome frame and closes. */
   private static String user(URI uri, Map<String, String> headers) {
     try (TestClient c = TestClient.connect(uri, headers)) {

@@ -47,7 +47,7 @@ final class Rig implements AutoCloseable {
             .pingInterval(Duration.ofMinutes(10))
             // Room for the replay phase's 10,000-message recovery; the default bound is sized
             // for the default history of 1,000.
-            .maxQueuedFrames(16_384)
+            .maxQueuedFrames(20_000)
             .build();
     HistoryPolicy replay =
         HistoryPolicy.defaults()
