@@ -86,6 +86,11 @@ final class JmhPhase {
       }
     }
     report.target(
+        "core path: <= 64 B/op beyond the message (the benchmark reuses one message, so every"
+            + " byte counted is beyond it)",
+        Report.f0(maxAlloc) + " B/op",
+        maxAlloc <= 64);
+    report.target(
         "core path: allocation per send independent of N (spread <= 64 B/op)",
         Report.f0(minAlloc) + " to " + Report.f0(maxAlloc) + " B/op",
         maxAlloc - minAlloc <= 64);
