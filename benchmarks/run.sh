@@ -2,7 +2,7 @@
 # Runs every Threadwire benchmark and prints one Markdown report (also written to
 # benchmarks/target/RESULTS.md, or to --out FILE). Options: --quick (a short smoke run),
 # --no-jmh (skip the JMH core benchmarks), --repetitions N (default 5).
-# Bounded time: about 15 minutes on a 2-core machine; --quick about 3.
+# Bounded time: about 10 minutes on a 2-core machine; --quick about 3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
