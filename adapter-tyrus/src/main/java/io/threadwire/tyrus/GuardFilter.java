@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.glassfish.grizzly.CloseType;
 import org.glassfish.grizzly.Closeable;
@@ -66,7 +67,7 @@ final class GuardFilter extends BaseFilter implements AddOn {
 
   private final TyrusSettings settings;
   private final HandshakeAuthenticator authenticator;
-  private final Map<Connection<?>, Tracker> open = new ConcurrentHashMap<>();
+  private final Set<Connection<?>> open = ConcurrentHashMap.newKeySet();
 
   GuardFilter(TyrusSettings settings, HandshakeAuthenticator authenticator) {
     this.settings = settings;
@@ -96,7 +97,7 @@ final class GuardFilter extends BaseFilter implements AddOn {
 
   /** Drops every TCP connection at once. */
   void terminateAll() {
-    for (Connection<?> c : open.keySet()) {
+    for (Connection<?> c : open) {
       c.terminateSilently();
     }
   }
@@ -104,9 +105,10 @@ final class GuardFilter extends BaseFilter implements AddOn {
   @Override
   public NextAction handleAccept(FilterChainContext ctx) throws IOException {
     Connection<?> c = ctx.getConnection();
-    Tracker tracker = new Tracker(c);
-    open.put(c, tracker);
-    c.addCloseListener(tracker);
+    open.add(c);
+    org.glassfish.grizzly.CloseListener<Closeable, CloseType> forget =
+        (closeable, type) -> open.remove(c);
+    c.addCloseListener(forget);
     return ctx.getInvokeAction();
   }
 
@@ -167,24 +169,6 @@ final class GuardFilter extends BaseFilter implements AddOn {
     }
     CURRENT.set(new Admission(user.get(), tcp(connection)));
     return ctx.getInvokeAction();
-  }
-
-  /** Forgets a TCP connection when it closes. */
-  private final class Tracker implements org.glassfish.grizzly.CloseListener<Closeable, CloseType> {
-    private final Connection<?> connection;
-
-    Tracker(Connection<?> connection) {
-      this.connection = connection;
-    }
-
-    @Override
-    public void onClosed(Closeable closeable, CloseType type) {
-      open.remove(connection);
-    }
-  }
-
-  private static org.glassfish.grizzly.CloseListener<Closeable, CloseType> onClose(Runnable r) {
-    return (closeable, type) -> r.run();
   }
 
   @SuppressWarnings("unchecked") // every Grizzly TCP connection is addressed by SocketAddress

@@ -158,15 +158,21 @@ final class Outbound implements SendHandler, Runnable {
 
   /** Queues a message frame for the hub. */
   Offer offer(Frame frame, DeliveryCallback callback) {
-    return offer(frame, callback, frame.text().length());
+    return enqueue(frame, callback);
   }
 
   /** Queues a control frame (welcome, joined, error...), reported to nobody. */
   Offer offerControl(String text) {
-    return offer(text, NONE, text.length());
+    return enqueue(text, NONE);
   }
 
-  private Offer offer(Object item, DeliveryCallback callback, int size) {
+  /** Returns the text length of a queued item, what the byte bound counts. */
+  private static int sizeOf(Object item) {
+    return item instanceof Frame f ? f.text().length() : ((String) item).length();
+  }
+
+  private Offer enqueue(Object item, DeliveryCallback callback) {
+    int size = sizeOf(item);
     boolean schedule = false;
     Offer result;
     synchronized (this) {
@@ -213,8 +219,8 @@ final class Outbound implements SendHandler, Runnable {
     if (frames >= hardMaxFrames || bytes + size > hardMaxBytes) {
       return true;
     }
-    long started = writeStartedNanos;
-    return writing && started != 0 && System.nanoTime() - started >= slowWriteNanos;
+    long started = writeStartedNanos; // 0 unless a write is in flight
+    return started != 0 && System.nanoTime() - started >= slowWriteNanos;
   }
 
   private void schedule() {
@@ -299,7 +305,7 @@ final class Outbound implements SendHandler, Runnable {
     while (it.hasNext() && n < MAX_BATCH_FRAMES) {
       Object item = it.next();
       it.next(); // its callback
-      int length = item instanceof Frame f ? f.text().length() : ((String) item).length();
+      int length = sizeOf(item);
       if (n > 0 && size + length > MAX_BATCH_BYTES) {
         break;
       }
@@ -358,7 +364,7 @@ final class Outbound implements SendHandler, Runnable {
         Object item = queue.pollFirst();
         callbacks[i] = (DeliveryCallback) queue.pollFirst();
         frames--;
-        bytes -= item instanceof Frame f ? f.text().length() : ((String) item).length();
+        bytes -= sizeOf(item);
       }
       inFlight = 0;
       if (failure != null) {

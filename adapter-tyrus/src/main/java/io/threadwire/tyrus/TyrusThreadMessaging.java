@@ -1,5 +1,6 @@
 package io.threadwire.tyrus;
 
+import io.threadwire.HistoryPolicy;
 import io.threadwire.Message;
 import io.threadwire.SendOptions;
 import io.threadwire.SendOutcome;
@@ -11,6 +12,8 @@ import jakarta.websocket.CloseReason.CloseCodes;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -80,10 +83,10 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
 
   /** A history larger than the outbound queue can cut off a client that recovers all of it. */
   private static void warnIfReplayCannotFit(HubSettings hub, TyrusSettings settings) {
-    java.util.List<io.threadwire.HistoryPolicy> policies =
-        new java.util.ArrayList<>(hub.historyPolicies().prefixOverrides().values());
+    List<HistoryPolicy> policies =
+        new ArrayList<>(hub.historyPolicies().prefixOverrides().values());
     policies.add(hub.historyPolicies().defaultPolicy());
-    for (io.threadwire.HistoryPolicy p : policies) {
+    for (HistoryPolicy p : policies) {
       if (p.enabled() && p.maxMessages() > settings.maxQueuedFrames()) {
         LOG.warn(
             "threadwire.tyrus.outbound.max-queued-frames ({}) is below a history max-messages"

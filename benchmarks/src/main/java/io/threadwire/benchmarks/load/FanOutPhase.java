@@ -32,7 +32,7 @@ final class FanOutPhase {
     this.report = report;
   }
 
-  /** A median run: deliveries per second, per server CPU-second, and what went wrong. */
+  /** One run, or the median of runs: deliveries per second, per server CPU-second, what failed. */
   record Run(double perSecond, double perCpuSecond, long lostOrReordered, long failedWrites) {}
 
   static String group(int n) {
@@ -71,7 +71,7 @@ final class FanOutPhase {
         }
         for (int rep = 0; rep < options.repetitions; rep++) {
           for (Mode m : Mode.values()) {
-            Measured r = once(m, n, messages, payload);
+            Run r = once(m, n, messages, payload);
             rates.get(m).add(r.perSecond);
             cpu.get(m).add(r.perCpuSecond);
             bad.get(m)[0] += r.lostOrReordered;
@@ -148,10 +148,7 @@ final class FanOutPhase {
         rows);
   }
 
-  private record Measured(
-      double perSecond, double perCpuSecond, long lostOrReordered, long failedWrites) {}
-
-  private Measured once(Mode mode, int n, int messages, int payload)
+  private Run once(Mode mode, int n, int messages, int payload)
       throws IOException, InterruptedException {
     rig.client.command("run " + group(n) + " " + messages + " 120000", Rig.REPLY);
     rig.publisher.takeFailures();
@@ -169,7 +166,7 @@ final class FanOutPhase {
     if ("true".equals(done.get("timedout"))) {
       System.err.println("run timed out: " + done);
     }
-    return new Measured(
+    return new Run(
         received * 1e9 / Math.max(1, last - t0),
         received * 1e9 / Math.max(1, cpu),
         bad,
