@@ -83,6 +83,8 @@ export class ThreadwireError extends Error {
   }
 }
 
+function ignore() {}
+
 function positiveNumber(value, name) {
   if (typeof value !== 'number' || !(value > 0)) {
     throw new TypeError(`${name} must be a positive number, got ${String(value)}`);
@@ -470,9 +472,7 @@ export class ThreadwireClient {
       const code = typeof event.code === 'number' ? event.code : 1006;
       this._afterClose({ code, reason: event.reason ?? '', cause: welcomed ? 'closed' : 'handshake', opened: welcomed });
     };
-    ws.onerror = () => {
-      // The close event that follows carries what the client can act on.
-    };
+    ws.onerror = ignore; // The close event that follows carries what the client can act on.
   }
 
   _createSocket(token) {
@@ -545,7 +545,9 @@ export class ThreadwireClient {
     if (ws) {
       ws.onmessage = null;
       ws.onclose = null;
-      ws.onerror = null;
+      // Not null: ws reports closing a socket that never opened as an 'error' event, and an
+      // EventEmitter with no error listener throws it.
+      ws.onerror = ignore;
     }
     this._rejectPending(new ThreadwireError('not_connected', 'the connection closed'));
     for (const sub of this._subs.values()) {

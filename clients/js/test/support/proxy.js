@@ -39,12 +39,14 @@ export async function startProxy(upstreamPort) {
     get open() {
       return pairs.size;
     },
-    /** Destroys every connection on both sides, as a network failure or a server crash does. */
+    /** Destroys every connection on both sides, as a network failure does; returns how many. */
     dropAll() {
-      for (const { client, upstream } of [...pairs]) {
+      const all = [...pairs];
+      for (const { client, upstream } of all) {
         client.destroy();
         upstream.destroy();
       }
+      return all.length;
     },
     /** Stops reading what the server sends: its writes back up, as for a client that stopped reading. */
     stopReadingServer() {
