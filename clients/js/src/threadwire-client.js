@@ -213,7 +213,8 @@ export class Subscription {
 
   _onJoined(frame) {
     const rejoin = this._joinedOnce;
-    const previousEpoch = this.epoch;
+    // The epoch our position belongs to: the last joined one, or the saved position's.
+    const previousEpoch = this.epoch !== null ? this.epoch : (this._from.epoch ?? null);
     const epochChanged = previousEpoch !== null && frame.epoch !== previousEpoch;
     this.state = 'joined';
     this._retries = 0;
@@ -231,13 +232,12 @@ export class Subscription {
     this.epoch = frame.epoch;
     if (epochChanged) {
       // The offsets we hold belong to a lost history: the new epoch's count from 1 again.
-      const lastOffset = this.offset;
+      const lastOffset = this.offset ?? this._from.since ?? null;
       this.offset = 0;
       this._emit('onEpochChange', { thread: this.thread, previousEpoch, epoch: frame.epoch, lastOffset });
     } else if (this.offset === null) {
       // Live only: the next stored message is the one after the newest at join time.
       this.offset = this._from.since === undefined ? frame.offset : this._from.since;
-      if (this._from.epoch !== undefined && this._from.epoch !== frame.epoch) this.offset = 0;
     }
     this._emit('onJoined', info);
     if (!info.recovered) {

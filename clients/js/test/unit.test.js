@@ -171,6 +171,22 @@ test('a rejoin carries since and epoch; replayed duplicates are dropped; recover
   client.close();
 });
 
+test('a saved position of another epoch is reported as an epoch change on the first join', async () => {
+  const { client, sockets } = setup();
+  const got = collector();
+  client.subscribe('t', got.handlers, { from: { epoch: 3, offset: 9 } });
+  const ws = await connected(client, sockets);
+  const join = joinedReply(ws, 't', { epoch: 4, offset: 1, replayed: 1, recovered: false, missed: 9 });
+  assert.equal(join.since, 9);
+  assert.equal(join.epoch, 3);
+  ws.deliver(message('t', 4, 1));
+  assert.deepEqual(got.epochs, [{ thread: 't', previousEpoch: 3, epoch: 4, lastOffset: 9 }]);
+  assert.deepEqual(got.offsets(), [1]);
+  assert.equal(got.missed.length, 1);
+  assert.equal(got.joined[0].epochChanged, true);
+  client.close();
+});
+
 test('the backoff resets only after a stable connection closed with a reconnect code', async () => {
   const { client, sockets, states } = setup({ reconnect: { initialDelay: 8, maxDelay: 64, stableAfter: 30 } });
   const delays = () => states.filter((s) => s.state === 'disconnected').map((s) => s.delay);

@@ -1,12 +1,14 @@
-'use strict';
+// The demo page: one subscription at a time. With the tyrus transport it uses the
+// threadwire-client package (clients/js, copied here at build time and served as
+// /threadwire-client.js): it reconnects by itself, rejoins with since and epoch, drops duplicates
+// and reports an epoch change, on which the page starts the thread's list over. With the
+// inmemory transport it reads a server-sent event stream with the same frames, by hand.
 
-// The demo page: one subscription at a time, over a WebSocket (tyrus transport) or a
-// server-sent event stream (inmemory transport). Both deliver the same JSON frames:
-// {type:"joined", thread, epoch, offset, recovered, replayed, missed} and
-// {type:"message", thread, offset, id, payload | text, metadata}.
+import { ThreadwireClient } from '/threadwire-client.js';
 
 const $ = (id) => document.getElementById(id);
-const state = { endpoint: null, thread: null, lastOffset: null, epoch: null, conn: null, joined: false };
+// lastOffset and epoch: the position the page has shown, for the Reconnect button.
+const state = { endpoint: null, thread: null, lastOffset: null, epoch: null, client: null, es: null };
 
 function setStatus(text) {
   const el = $('status');
@@ -27,85 +29,113 @@ function summary(payload) {
   return payload.text || payload.prompt || payload.answer || JSON.stringify(payload);
 }
 
-function onFrame(frame) {
-  switch (frame.type) {
-    case 'joined':
-      state.joined = true;
-      // A new epoch means the server lost the history the old offsets belong to: start over.
-      if (state.epoch !== null && frame.epoch !== state.epoch) setLastOffset(null);
-      state.epoch = frame.epoch;
-      setStatus('connected');
-      $('joined').textContent = `${frame.thread}: epoch ${frame.epoch}, offset ${frame.offset}, ` +
-        `recovered ${frame.recovered}, replayed ${frame.replayed}, missed ${frame.missed}`;
-      $('joined').dataset.recovered = String(frame.recovered);
-      $('joined').dataset.missed = String(frame.missed);
-      break;
-    case 'message': {
-      if (frame.offset > 0 && state.lastOffset !== null && frame.offset <= state.lastOffset) return;
-      // A JSON object or array payload arrives as `payload`, anything else as the string `text`.
-      const payload = frame.payload !== undefined ? frame.payload : frame.text;
-      const type = (payload && payload.type) || (frame.metadata && frame.metadata.type) || 'message';
-      const li = document.createElement('li');
-      li.className = 'message';
-      li.dataset.offset = String(frame.offset);
-      li.dataset.type = type;
-      li.dataset.id = frame.id;
-      const off = document.createElement('span');
-      off.className = 'offset';
-      off.textContent = frame.offset > 0 ? `#${frame.offset}` : '(live)';
-      const t = document.createElement('span');
-      t.className = 'type';
-      t.textContent = type;
-      const text = document.createElement('span');
-      text.className = 'text';
-      text.textContent = summary(payload);
-      li.append(off, ' ', t, ' ', text);
-      $('messages').append(li);
-      if (frame.offset > 0) setLastOffset(frame.offset);
-      break;
-    }
-    case 'error':
-      $('outcome').textContent = `server error frame: ${frame.code}: ${frame.reason}`;
-      break;
-    default:
-      break;
-  }
+function showJoined(info) {
+  state.epoch = info.epoch;
+  setStatus('connected');
+  $('joined').textContent = `${info.thread}: epoch ${info.epoch}, offset ${info.offset}, ` +
+    `recovered ${info.recovered}, replayed ${info.replayed}, missed ${info.missed}`;
+  $('joined').dataset.recovered = String(info.recovered);
+  $('joined').dataset.missed = String(info.missed);
+}
+
+// The server lost the history the shown offsets belong to (a restart): start the list over.
+function startOver(previousEpoch, epoch) {
+  $('messages').replaceChildren();
+  setLastOffset(null);
+  $('notice').textContent = `history epoch changed (${previousEpoch} -> ${epoch}): ` +
+    'the server lost its history, the list starts over';
+}
+
+function showMessage(m) {
+  // A JSON object or array payload arrives as `payload`, anything else as the string `text`.
+  const payload = m.payload !== undefined ? m.payload : m.text;
+  const type = (payload && payload.type) || (m.metadata && m.metadata.type) || 'message';
+  const li = document.createElement('li');
+  li.className = m.replayed ? 'message replayed' : 'message';
+  li.dataset.offset = String(m.offset);
+  li.dataset.epoch = String(m.epoch);
+  li.dataset.type = type;
+  li.dataset.id = m.id;
+  const off = document.createElement('span');
+  off.className = 'offset';
+  off.textContent = m.offset > 0 ? `#${m.offset}` : '(live)';
+  const t = document.createElement('span');
+  t.className = 'type';
+  t.textContent = type;
+  const text = document.createElement('span');
+  text.className = 'text';
+  text.textContent = summary(payload);
+  li.append(off, ' ', t, ' ', text);
+  $('messages').append(li);
+  if (m.offset > 0) setLastOffset(m.offset);
+  state.epoch = m.epoch;
+}
+
+function showError(e) {
+  $('outcome').textContent = `server error frame: ${e.code}: ${e.reason}`;
 }
 
 function disconnect() {
-  if (state.conn) state.conn.close();
-  state.conn = null;
-  state.joined = false;
+  if (state.client) state.client.close();
+  if (state.es) state.es.close();
+  state.client = null;
+  state.es = null;
   setStatus('disconnected');
 }
 
-// since: the last offset seen (null = live only); epoch: the history it belongs to, so a
-// reconnect after the server lost its history (a restart) is told about the gap.
+// from: 'start', or {epoch, offset} to recover after a position shown earlier.
+function subscribeWebSocket(from) {
+  const client = new ThreadwireClient({
+    url: state.endpoint.url,
+    // A demo restarts quickly: retry soon, and never wait more than 5 s.
+    reconnect: { initialDelay: 250, maxDelay: 5000 },
+  });
+  client.on('state', (e) => {
+    if (state.client !== client) return;
+    if (e.state === 'connecting' || e.state === 'disconnected' || e.state === 'closed') setStatus(e.state);
+    if (e.state === 'disconnected') $('notice').textContent = `connection closed (${e.code}), reconnecting in ${e.delay} ms`;
+  });
+  client.on('error', showError);
+  client.subscribe(state.thread, {
+    onJoined: showJoined,
+    onMessage: showMessage,
+    onEpochChange: (i) => startOver(i.previousEpoch, i.epoch),
+    onError: showError,
+  }, { from });
+  state.client = client;
+  client.connect();
+}
+
+function subscribeEventStream(since, epoch) {
+  let url = state.endpoint.url.replace('{thread}', encodeURIComponent(state.thread));
+  if (since !== null) url += `?since=${since}` + (epoch != null ? `&epoch=${epoch}` : '');
+  const es = new EventSource(url);
+  const known = { epoch, offset: since };
+  es.addEventListener('joined', (e) => {
+    const f = JSON.parse(e.data);
+    if (known.epoch != null && f.epoch !== known.epoch) startOver(known.epoch, f.epoch);
+    known.epoch = f.epoch;
+    state.epoch = f.epoch;
+    showJoined(f);
+  });
+  es.addEventListener('message', (e) => {
+    const f = JSON.parse(e.data);
+    if (f.offset > 0 && state.lastOffset !== null && f.offset <= state.lastOffset) return;
+    showMessage({ ...f, replayed: false, metadata: f.metadata || {} });
+  });
+  // EventSource would reconnect by itself with the old since; reconnecting is the user's call.
+  es.onerror = () => { if (state.es === es) disconnect(); };
+  state.es = es;
+}
+
 function join(since, epoch) {
   disconnect();
   state.thread = $('thread').value.trim();
   setStatus('connecting');
-  const ep = state.endpoint;
-  if (ep.kind === 'websocket') {
-    const ws = new WebSocket(ep.url);
-    ws.onopen = () => {
-      const frame = { type: 'join', thread: state.thread };
-      if (since !== null) frame.since = since;
-      if (since !== null && epoch != null) frame.epoch = epoch;
-      ws.send(JSON.stringify(frame));
-    };
-    ws.onmessage = (e) => onFrame(JSON.parse(e.data));
-    ws.onclose = () => { if (state.conn === ws) disconnect(); };
-    state.conn = ws;
+  if (state.endpoint.kind === 'websocket') {
+    subscribeWebSocket(since === null || since === 0 ? 'start' : { epoch: epoch ?? undefined, offset: since });
   } else {
-    let url = ep.url.replace('{thread}', encodeURIComponent(state.thread));
-    if (since !== null) url += `?since=${since}` + (epoch != null ? `&epoch=${epoch}` : '');
-    const es = new EventSource(url);
-    es.addEventListener('joined', (e) => onFrame(JSON.parse(e.data)));
-    es.addEventListener('message', (e) => onFrame(JSON.parse(e.data)));
-    // EventSource would reconnect by itself with the old since; reconnecting is the user's call.
-    es.onerror = () => { if (state.conn === es) disconnect(); };
-    state.conn = es;
+    subscribeEventStream(since, epoch);
   }
 }
 
@@ -128,14 +158,14 @@ async function init() {
   const cfg = await (await fetch('/api/config')).json();
   state.endpoint = cfg.endpoint;
   $('transport').textContent = cfg.endpoint.kind === 'websocket'
-    ? `WebSocket ${cfg.endpoint.url}` : 'in-memory (server-sent events)';
-  $('join').onclick = () => { $('messages').replaceChildren(); setLastOffset(null); join(0); };
+    ? `WebSocket ${cfg.endpoint.url} (threadwire-client)` : 'in-memory (server-sent events)';
+  $('join').onclick = () => { $('messages').replaceChildren(); setLastOffset(null); join(0, null); };
   $('disconnect').onclick = disconnect;
   $('reconnect').onclick = () =>
     join(state.lastOffset === null ? 0 : state.lastOffset, state.lastOffset === null ? null : state.epoch);
   $('send').onclick = () => post(`${threadPath()}/messages`, { type: 'chat', text: $('send-text').value });
   $('agent-run').onclick = () => post(`${threadPath()}/agent-runs`, { prompt: $('send-text').value });
-  join(0);
+  join(0, null);
 }
 
 init();

@@ -121,9 +121,9 @@ final class HttpApi implements AutoCloseable {
         Requests.allow(method, path, "GET");
         files.serve(exchange, "index.html");
       }
-      case "/app.js" -> {
+      case "/app.js", "/threadwire-client.js" -> {
         Requests.allow(method, path, "GET");
-        files.serve(exchange, "app.js");
+        files.serve(exchange, path.substring(1));
       }
       case "/api/config" -> {
         Requests.allow(method, path, "GET");

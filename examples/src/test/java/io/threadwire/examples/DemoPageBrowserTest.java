@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import com.google.inject.util.Modules;
 import io.threadwire.examples.TestApps.Response;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,12 +42,12 @@ abstract class DemoPageBrowserTest {
 
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-  private static final Duration PATIENCE = Duration.ofSeconds(20);
+  static final Duration PATIENCE = Duration.ofSeconds(20);
 
   private final String transport;
   private ExampleApp app;
   private Path profile;
-  private WebDriver browser;
+  WebDriver browser;
 
   /**
    * @param transport the transport the app runs with: {@code tyrus} or {@code inmemory}
@@ -193,17 +194,39 @@ abstract class DemoPageBrowserTest {
     await().atMost(PATIENCE).until(() -> messages().size() == 3);
   }
 
-  private void open(String thread) {
+  /** Returns the running app (a new one after {@link #restartApp()}). */
+  ExampleApp app() {
+    return app;
+  }
+
+  /**
+   * Stops the app and starts a new one on the same HTTP and WebSocket ports, as an operator's
+   * restart does: the page stays open, and the new server's hub has new history epochs.
+   */
+  void restartApp() {
+    int httpPort = app.pageUri().getPort();
+    int wsPort = URI.create(app.liveEndpoint()).getPort();
+    app.close();
+    app =
+        TestApps.start(
+            Map.of(
+                "threadwire.examples.transport", transport,
+                "threadwire.examples.http.port", httpPort,
+                "threadwire.tyrus.port", wsPort),
+            Modules.EMPTY_MODULE);
+  }
+
+  void open(String thread) {
     browser.get(app.pageUri() + "?thread=" + thread);
     await().atMost(PATIENCE).until(() -> text("status").equals("connected"));
     await().atMost(PATIENCE).until(() -> connections(app, thread) == 1);
   }
 
-  private List<WebElement> messages() {
+  List<WebElement> messages() {
     return browser.findElements(By.cssSelector("#messages li"));
   }
 
-  private String text(String id) {
+  String text(String id) {
     return browser.findElement(By.id(id)).getText();
   }
 }
