@@ -42,6 +42,7 @@ export async function startProxy(upstreamPort) {
     /** Destroys every connection on both sides, as a network failure does; returns how many. */
     dropAll() {
       const all = [...pairs];
+      pairs.clear(); // now, not on the close events: a second call in the same tick finds none
       for (const { client, upstream } of all) {
         client.destroy();
         upstream.destroy();
