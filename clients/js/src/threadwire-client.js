@@ -364,6 +364,7 @@ export class ThreadwireClient {
   close() {
     if (this.state === 'closed') return;
     this._clearReconnect();
+    this._rejectPending(new ThreadwireError('closed', 'the client was closed'));
     const ws = this._ws;
     this._detach();
     if (ws) {
@@ -373,7 +374,6 @@ export class ThreadwireClient {
         // Already closing.
       }
     }
-    this._rejectPending(new ThreadwireError('closed', 'the client was closed'));
     for (const t of this._timers) clearTimeout(t);
     this._timers.clear();
     this._setState('closed', { code: 1000, reason: 'client closed', cause: 'client' });
