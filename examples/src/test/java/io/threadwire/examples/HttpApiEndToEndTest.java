@@ -227,16 +227,23 @@ abstract class HttpApiEndToEndTest {
     }
 
     @Test
-    @DisplayName("the demo page and its script are served")
+    @DisplayName("the demo page, its script and the threadwire-client module are served")
     void page() {
       Response page = get(app, "/");
       Response script = get(app, "/app.js");
+      Response client = get(app, "/threadwire-client.js");
       assertThat(page.status()).isEqualTo(200);
       assertThat(page.body()).contains("<ul id=\"messages\">");
+      assertThat(page.body()).contains("<script type=\"module\" src=\"/app.js\">");
       assertThat(page.raw().headers().firstValue("Content-Type"))
           .hasValue("text/html; charset=utf-8");
       assertThat(script.status()).isEqualTo(200);
-      assertThat(script.body()).contains("function onFrame");
+      assertThat(script.body())
+          .contains("import { ThreadwireClient } from '/threadwire-client.js'");
+      assertThat(client.status()).isEqualTo(200);
+      assertThat(client.raw().headers().firstValue("Content-Type"))
+          .hasValue("text/javascript; charset=utf-8");
+      assertThat(client.body()).contains("export class ThreadwireClient");
     }
   }
 
