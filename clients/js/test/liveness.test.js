@@ -23,7 +23,7 @@ test('a silent dead connection is detected by the ping timeout and replaced', as
   const c = new ThreadwireClient({
     url: proxy.url(),
     WebSocket,
-    ping: { interval: 150, timeout: 300 },
+    ping: { interval: 200, timeout: 500 },
     reconnect: { initialDelay: 20, maxDelay: 100 },
   });
   t.after(() => c.close());
@@ -46,7 +46,7 @@ test('a silent dead connection is detected by the ping timeout and replaced', as
   const gone = await dead;
   assert.equal(gone.cause, 'ping_timeout');
   assert.equal(gone.reconnect, true);
-  assert.match(gone.reason, /no pong within 300 ms/);
+  assert.match(gone.reason, /no pong within 500 ms/);
 
   await eventually(() => c.state === 'connected' && got.messages.length === 3);
   assert.notEqual(c.connectionId, firstConnection);

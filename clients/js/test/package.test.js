@@ -51,3 +51,10 @@ test('the package name resolves to the module through its exports', async () => 
   assert.equal(byName.ThreadwireClient, byPath.ThreadwireClient);
   assert.equal(byName.PROTOCOL_VERSION, 1);
 });
+
+test('the declarations declare exactly the values the module exports', async () => {
+  const dts = readFileSync(path.join(root, 'src', 'threadwire-client.d.ts'), 'utf8');
+  const declared = [...dts.matchAll(/^export declare (?:const|class|function) (\w+)/gm)].map((m) => m[1]);
+  const exported = Object.keys(await import('../src/threadwire-client.js'));
+  assert.deepEqual(declared.sort(), exported.sort());
+});
