@@ -235,6 +235,11 @@ export class Subscription {
       const lastOffset = this.offset ?? this._from.since ?? null;
       this.offset = 0;
       this._emit('onEpochChange', { thread: this.thread, previousEpoch, epoch: frame.epoch, lastOffset });
+    }
+    if (!info.recovered || epochChanged) {
+      // The replay starts at the oldest retained message, not after our position: what lies
+      // between is reported once, as missed, never again as a gap.
+      this.offset = Math.max(0, frame.offset - this._replaying);
     } else if (this.offset === null) {
       // Live only: the next stored message is the one after the newest at join time.
       this.offset = this._from.since === undefined ? frame.offset : this._from.since;

@@ -8,7 +8,8 @@ import { collector, eventually, nextState } from './support/util.js';
 
 let server;
 before(async () => {
-  server = await startServer();
+  // Threads named evict-* keep 3 messages: a position older than that cannot be recovered.
+  server = await startServer({ 'threadwire.hub.history-prefixes.evict-.max-messages': '3' });
 });
 after(() => server.stop());
 
@@ -71,6 +72,23 @@ test('from a saved position: replays only what came after it', async (t) => {
   assert.equal(joined.recovered, true);
   await eventually(() => got.offsets().length === 2);
   assert.deepEqual(got.offsets(), [3, 4]);
+});
+
+test('history evicted past a saved position: onMissed with the count, then the rest in order', async (t) => {
+  await server.send('evict-1', 10); // offsets 1..10; 8, 9 and 10 are retained
+  const c = client();
+  t.after(() => c.close());
+  const got = collector();
+  const sub = c.subscribe('evict-1', got.handlers, { from: { offset: 2 } });
+  c.connect();
+  const joined = await sub.ready;
+  assert.equal(joined.recovered, false);
+  assert.equal(joined.missed, 5);
+  assert.equal(joined.replayed, 3);
+  assert.deepEqual(got.missed, [{ thread: 'evict-1', missed: 5, epochChanged: false, reason: 'history' }]);
+  await eventually(() => got.messages.length === 3);
+  assert.deepEqual(got.offsets(), [8, 9, 10]);
+  assert.equal(got.epochs.length, 0);
 });
 
 test('transient messages are delivered with offset 0 and never change the position', async (t) => {
