@@ -110,7 +110,7 @@ function subscribeEventStream(since, epoch) {
   let url = state.endpoint.url.replace('{thread}', encodeURIComponent(state.thread));
   if (since !== null) url += `?since=${since}` + (epoch != null ? `&epoch=${epoch}` : '');
   const es = new EventSource(url);
-  const known = { epoch, offset: since };
+  const known = { epoch };
   es.addEventListener('joined', (e) => {
     const f = JSON.parse(e.data);
     if (known.epoch != null && f.epoch !== known.epoch) startOver(known.epoch, f.epoch);
