@@ -11,6 +11,7 @@ import io.threadwire.hub.HubSettings;
 import io.threadwire.hub.ThreadHub;
 import io.threadwire.spi.FrameEncoder;
 import io.threadwire.spi.HistoryStore;
+import io.threadwire.spi.MessagingListener;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Set;
@@ -138,6 +139,7 @@ public final class InMemoryThreadMessaging implements ThreadMessaging {
     private Clock clock = Clock.systemUTC();
     private FrameEncoder encoder = (thread, epoch, offset, message) -> message.payload();
     private HistoryStore historyStore;
+    private MessagingListener listener = MessagingListener.none();
 
     private Builder() {}
 
@@ -165,9 +167,22 @@ public final class InMemoryThreadMessaging implements ThreadMessaging {
       return this;
     }
 
+    /**
+     * Sets who hears every send's outcome and every join, for metrics; default {@link
+     * MessagingListener#none()}.
+     *
+     * @param listener called on the hot path: see its contract
+     * @return this builder
+     */
+    public Builder listener(MessagingListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
     /** Returns a new, not yet started, instance. */
     public InMemoryThreadMessaging build() {
-      ThreadHub.Builder b = ThreadHub.builder(encoder).settings(settings).clock(clock);
+      ThreadHub.Builder b =
+          ThreadHub.builder(encoder).settings(settings).clock(clock).listener(listener);
       if (historyStore != null) {
         b.historyStore(historyStore);
       }

@@ -8,6 +8,8 @@ import io.threadwire.ThreadId;
 import io.threadwire.ThreadMessaging;
 import io.threadwire.hub.HubSettings;
 import io.threadwire.hub.ThreadHub;
+import io.threadwire.spi.MessagingListener;
+import io.threadwire.spi.TransportStats;
 import jakarta.websocket.CloseReason.CloseCodes;
 import java.net.URI;
 import java.time.Clock;
@@ -68,12 +70,16 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
   private TyrusThreadMessaging(Builder b) {
     this.settings = b.settings;
     this.hub =
-        ThreadHub.builder(ServerFrames.encoder()).settings(b.hubSettings).clock(b.clock).build();
+        ThreadHub.builder(ServerFrames.encoder())
+            .settings(b.hubSettings)
+            .clock(b.clock)
+            .listener(b.listener)
+            .build();
     ScheduledThreadPoolExecutor io =
         new ScheduledThreadPoolExecutor(settings.ioThreads(), daemon());
     io.setRemoveOnCancelPolicy(true);
-    GuardFilter guard = new GuardFilter(settings, b.authenticator);
-    this.ctx = new ServerContext(hub, settings, b.accessPolicy, io, guard);
+    GuardFilter guard = new GuardFilter(settings, b.authenticator, b.listener);
+    this.ctx = new ServerContext(hub, settings, b.accessPolicy, io, guard, b.listener);
     // Tyrus fails a read larger than its buffer even when it holds many small frames; the guard
     // filter has already refused any single frame over maxFrameBytes.
     int incoming = Math.max(4 * 1024 * 1024, 2 * settings.maxFrameBytes() + 1024);
@@ -246,6 +252,16 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
     return hub;
   }
 
+  /**
+   * Returns what this server's connections have queued, read on demand (it walks every connection):
+   * for metrics gauges, see {@code threadwire-micrometer}.
+   *
+   * @return live stats of this server's outbound queues
+   */
+  public TransportStats transportStats() {
+    return ctx;
+  }
+
   /** Returns what the connections of this server share; for the benchmarks' side-by-side modes. */
   ServerContext context() {
     return ctx;
@@ -282,6 +298,7 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
     private Clock clock = Clock.systemUTC();
     private HandshakeAuthenticator authenticator = HandshakeAuthenticator.allowAll();
     private ThreadAccessPolicy accessPolicy = ThreadAccessPolicy.allowAll();
+    private MessagingListener listener = MessagingListener.none();
 
     private Builder(TyrusSettings settings) {
       this.settings = Objects.requireNonNull(settings, "settings");
@@ -311,6 +328,19 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
     /** Sets who may join which thread; default {@link ThreadAccessPolicy#allowAll()}. */
     public Builder accessPolicy(ThreadAccessPolicy accessPolicy) {
       this.accessPolicy = Objects.requireNonNull(accessPolicy, "accessPolicy");
+      return this;
+    }
+
+    /**
+     * Sets who hears what this server does, for metrics: the hub's sends and joins, and the
+     * transport's slow consumers, rate-limited frames and refused handshakes; default {@link
+     * MessagingListener#none()}.
+     *
+     * @param listener called on the hot path and on I/O threads: see its contract
+     * @return this builder
+     */
+    public Builder listener(MessagingListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
       return this;
     }
 

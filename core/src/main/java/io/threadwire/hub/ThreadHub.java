@@ -14,6 +14,7 @@ import io.threadwire.spi.FrameEncoder;
 import io.threadwire.spi.HistoryEntry;
 import io.threadwire.spi.HistoryStore;
 import io.threadwire.spi.JoinResult;
+import io.threadwire.spi.MessagingListener;
 import io.threadwire.spi.Since;
 import io.threadwire.spi.TransportConnection;
 import java.lang.System.Logger.Level;
@@ -62,6 +63,7 @@ public final class ThreadHub implements ThreadMessaging {
   private final FrameEncoder encoder;
   private final HistoryStore historyStore;
   private final Clock clock;
+  private final MessagingListener listener;
   private final ConcurrentHashMap<ThreadId, ThreadState> threads = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<ConnectionId, Registration> connections =
       new ConcurrentHashMap<>();
@@ -73,6 +75,7 @@ public final class ThreadHub implements ThreadMessaging {
     this.settings = b.settings;
     this.encoder = b.encoder;
     this.clock = b.clock;
+    this.listener = b.listener;
     this.historyStore =
         b.historyStore != null ? b.historyStore : InMemoryHistoryStore.create(clock);
   }
@@ -90,6 +93,12 @@ public final class ThreadHub implements ThreadMessaging {
 
   @Override
   public CompletionStage<SendOutcome> send(ThreadId thread, Message message, SendOptions options) {
+    long started = Observed.start(listener); // metrics hook (issue 15)
+    return Observed.send(listener, started, sendUnobserved(thread, message, options)); // hook
+  }
+
+  private CompletionStage<SendOutcome> sendUnobserved(
+      ThreadId thread, Message message, SendOptions options) {
     Objects.requireNonNull(thread, "thread");
     Objects.requireNonNull(message, "message");
     Objects.requireNonNull(options, "options");
@@ -459,6 +468,12 @@ public final class ThreadHub implements ThreadMessaging {
    *     {@link TransportConnection#send} or {@link TransportConnection#joined}
    */
   public JoinResult join(ConnectionId connectionId, ThreadId thread, Since since) {
+    JoinResult result = joinUnobserved(connectionId, thread, since);
+    Observed.join(listener, result); // metrics hook (issue 15)
+    return result;
+  }
+
+  private JoinResult joinUnobserved(ConnectionId connectionId, ThreadId thread, Since since) {
     Objects.requireNonNull(thread, "thread");
     Objects.requireNonNull(since, "since");
     Dispatch.requireOutside("join");
@@ -735,6 +750,7 @@ public final class ThreadHub implements ThreadMessaging {
     private HubSettings settings = HubSettings.defaults();
     private Clock clock = Clock.systemUTC();
     private HistoryStore historyStore;
+    private MessagingListener listener = MessagingListener.none();
 
     private Builder(FrameEncoder encoder) {
       this.encoder = Objects.requireNonNull(encoder, "encoder");
@@ -755,6 +771,18 @@ public final class ThreadHub implements ThreadMessaging {
     /** Sets the history store; default an {@link InMemoryHistoryStore} on the hub's clock. */
     public Builder historyStore(HistoryStore historyStore) {
       this.historyStore = Objects.requireNonNull(historyStore, "historyStore");
+      return this;
+    }
+
+    /**
+     * Sets who hears every send's outcome and every join, for metrics; default {@link
+     * MessagingListener#none()}.
+     *
+     * @param listener called on the hot path: see its contract
+     * @return this builder
+     */
+    public Builder listener(MessagingListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
       return this;
     }
 

@@ -59,6 +59,9 @@ public abstract class ThreadMessagingCompatibilityKit {
   /** The clock every transport of this kit runs on. */
   protected final ManualClock clock = ManualClock.create();
 
+  /** Creates the kit; an adapter's test subclasses it and implements the hooks. */
+  protected ThreadMessagingCompatibilityKit() {}
+
   private final List<KitTransport> opened = new ArrayList<>();
 
   /**
