@@ -18,8 +18,8 @@ module io.threadwire.tyrus {
   requires org.glassfish.grizzly.http.server;
   requires com.fasterxml.jackson.core;
   requires org.slf4j;
-  requires static transitive com.google.guice;
-  requires static transitive typesafe.config;
+  requires static com.google.guice;
+  requires static typesafe.config;
 
   exports io.threadwire.tyrus;
 

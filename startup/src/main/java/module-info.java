@@ -5,8 +5,8 @@
 module io.threadwire.startup {
   requires transitive io.threadwire.core;
   requires org.slf4j;
-  requires static transitive com.google.guice;
-  requires static transitive typesafe.config;
+  requires static com.google.guice;
+  requires static typesafe.config;
 
   exports io.threadwire.startup;
 
