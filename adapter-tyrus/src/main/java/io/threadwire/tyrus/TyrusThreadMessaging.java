@@ -105,17 +105,30 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
     }
   }
 
-  /** Returns a server with {@code settings}, default hub settings and allow-all security. */
+  /**
+   * {@return a server with {@code settings}, default hub settings and allow-all security}
+   *
+   * @param settings the settings
+   */
   public static TyrusThreadMessaging create(TyrusSettings settings) {
     return builder(settings).build();
   }
 
-  /** Returns a server with {@code settings} and {@code hubSettings}, allow-all security. */
+  /**
+   * {@return a server with {@code settings} and {@code hubSettings}, allow-all security}
+   *
+   * @param settings the settings
+   * @param hubSettings the hub's settings
+   */
   public static TyrusThreadMessaging create(TyrusSettings settings, HubSettings hubSettings) {
     return builder(settings).hubSettings(hubSettings).build();
   }
 
-  /** Returns a builder for a server with {@code settings}. */
+  /**
+   * {@return a builder for a server with {@code settings}}
+   *
+   * @param settings the settings
+   */
   public static Builder builder(TyrusSettings settings) {
     return new Builder(settings);
   }
@@ -217,7 +230,7 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
   }
 
   /**
-   * Returns the port the server listens on; with port 0 configured, the ephemeral one chosen.
+   * {@return the port the server listens on; with port 0 configured, the ephemeral one chosen}
    *
    * @throws IllegalStateException if the server is not running
    */
@@ -230,7 +243,7 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
   }
 
   /**
-   * Returns the endpoint's URI, {@code ws://host:port/path}.
+   * {@return the endpoint's URI, {@code ws://host:port/path}}
    *
    * @throws IllegalStateException if the server is not running
    */
@@ -239,13 +252,13 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
     return URI.create("ws://" + host + ":" + boundPort() + settings.path());
   }
 
-  /** Returns the settings this server runs with. */
+  /** {@return the settings this server runs with} */
   public TyrusSettings settings() {
     return settings;
   }
 
   /**
-   * Returns the hub behind this server, for stats, on-demand maintenance and tests. Transports
+   * {@return the hub behind this server, for stats, on-demand maintenance and tests} Transports
    * register connections on it; a host application normally needs only the port methods.
    */
   public ThreadHub hub() {
@@ -304,7 +317,12 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
       this.settings = Objects.requireNonNull(settings, "settings");
     }
 
-    /** Sets the hub settings; default {@link HubSettings#defaults()}. */
+    /**
+     * Sets the hub settings; default {@link HubSettings#defaults()}.
+     *
+     * @param hubSettings the hub's settings
+     * @return this builder
+     */
     public Builder hubSettings(HubSettings hubSettings) {
       this.hubSettings = Objects.requireNonNull(hubSettings, "hubSettings");
       return this;
@@ -313,19 +331,32 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
     /**
      * Sets the hub's clock (send deadlines, history age, expiry); default the system UTC clock.
      * Socket-level timers (write timeout, idle timeout, pings, rate limit) always use wall time.
+     *
+     * @param clock the clock to read time from
+     * @return this builder
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Sets who may connect; default {@link HandshakeAuthenticator#allowAll()} (everyone). */
+    /**
+     * Sets who may connect; default {@link HandshakeAuthenticator#allowAll()} (everyone).
+     *
+     * @param authenticator who may connect
+     * @return this builder
+     */
     public Builder authenticator(HandshakeAuthenticator authenticator) {
       this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
       return this;
     }
 
-    /** Sets who may join which thread; default {@link ThreadAccessPolicy#allowAll()}. */
+    /**
+     * Sets who may join which thread; default {@link ThreadAccessPolicy#allowAll()}.
+     *
+     * @param accessPolicy who may join which thread
+     * @return this builder
+     */
     public Builder accessPolicy(ThreadAccessPolicy accessPolicy) {
       this.accessPolicy = Objects.requireNonNull(accessPolicy, "accessPolicy");
       return this;
@@ -344,7 +375,7 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
       return this;
     }
 
-    /** Returns a new server, not yet started. */
+    /** {@return a new server, not yet started} */
     public TyrusThreadMessaging build() {
       return new TyrusThreadMessaging(this);
     }

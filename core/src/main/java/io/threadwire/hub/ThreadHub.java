@@ -81,7 +81,7 @@ public final class ThreadHub implements ThreadMessaging {
   }
 
   /**
-   * Returns a builder for a hub that encodes frames with {@code encoder}.
+   * {@return a builder for a hub that encodes frames with {@code encoder}}
    *
    * @param encoder the transport's encoder, called once per send
    */
@@ -445,6 +445,7 @@ public final class ThreadHub implements ThreadMessaging {
   /**
    * Registers a transport connection so it can join threads.
    *
+   * @param connection the connection
    * @throws IllegalStateException if a connection with the same id is already registered, or if
    *     called from inside {@link TransportConnection#send} or {@link TransportConnection#joined}
    */
@@ -464,6 +465,10 @@ public final class ThreadHub implements ThreadMessaging {
    * join is in progress: then {@code joined} is not called and the join leaves no state behind (no
    * membership, no thread, no open history).
    *
+   * @param connectionId the registered connection
+   * @param thread the thread
+   * @param since where the client's recovery starts
+   * @return what the join did
    * @throws IllegalStateException if the connection is not registered, or if called from inside
    *     {@link TransportConnection#send} or {@link TransportConnection#joined}
    */
@@ -578,6 +583,8 @@ public final class ThreadHub implements ThreadMessaging {
   /**
    * Removes a connection from {@code thread}.
    *
+   * @param connectionId the registered connection
+   * @param thread the thread
    * @return true if it was a member
    * @throws IllegalStateException if the connection is not registered, or if called from inside
    *     {@link TransportConnection#send} or {@link TransportConnection#joined}
@@ -594,6 +601,7 @@ public final class ThreadHub implements ThreadMessaging {
   /**
    * Removes a connection from every thread and forgets it; does nothing if it is unknown.
    *
+   * @param connectionId the registered connection
    * @throws IllegalStateException if called from inside {@link TransportConnection#send} or {@link
    *     TransportConnection#joined}: a transport learning there that its socket died must
    *     unregister from another thread
@@ -624,7 +632,11 @@ public final class ThreadHub implements ThreadMessaging {
     }
   }
 
-  /** Returns the threads a registered connection has joined; empty if it is unknown. */
+  /**
+   * {@return the threads a registered connection has joined; empty if it is unknown}
+   *
+   * @param connectionId the registered connection
+   */
   public Set<ThreadId> joinedThreads(ConnectionId connectionId) {
     Objects.requireNonNull(connectionId, "connectionId");
     Registration r = connections.get(connectionId);
@@ -709,7 +721,7 @@ public final class ThreadHub implements ThreadMessaging {
         });
   }
 
-  /** Returns a snapshot of what the hub holds; it walks every thread, so call it sparingly. */
+  /** {@return a snapshot of what the hub holds; it walks every thread, so call it sparingly} */
   public HubStats stats() {
     long memberships = 0;
     long messages = 0;
@@ -734,12 +746,12 @@ public final class ThreadHub implements ThreadMessaging {
     return new HubStats(count, connections.size(), memberships, messages, bytes, keys, pending);
   }
 
-  /** Returns the settings this hub runs with. */
+  /** {@return the settings this hub runs with} */
   public HubSettings settings() {
     return settings;
   }
 
-  /** Returns the clock this hub reads time from. */
+  /** {@return the clock this hub reads time from} */
   public Clock clock() {
     return clock;
   }
@@ -756,19 +768,34 @@ public final class ThreadHub implements ThreadMessaging {
       this.encoder = Objects.requireNonNull(encoder, "encoder");
     }
 
-    /** Sets the settings; default {@link HubSettings#defaults()}. */
+    /**
+     * Sets the settings; default {@link HubSettings#defaults()}.
+     *
+     * @param settings the settings
+     * @return this builder
+     */
     public Builder settings(HubSettings settings) {
       this.settings = Objects.requireNonNull(settings, "settings");
       return this;
     }
 
-    /** Sets the clock; default the system UTC clock. */
+    /**
+     * Sets the clock; default the system UTC clock.
+     *
+     * @param clock the clock to read time from
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Sets the history store; default an {@link InMemoryHistoryStore} on the hub's clock. */
+    /**
+     * Sets the history store; default an {@link InMemoryHistoryStore} on the hub's clock.
+     *
+     * @param historyStore the history store
+     * @return this builder
+     */
     public Builder historyStore(HistoryStore historyStore) {
       this.historyStore = Objects.requireNonNull(historyStore, "historyStore");
       return this;
@@ -786,7 +813,7 @@ public final class ThreadHub implements ThreadMessaging {
       return this;
     }
 
-    /** Returns a new hub in state {@link State#NEW}. */
+    /** {@return a new hub in state {@link State#NEW}} */
     public ThreadHub build() {
       return new ThreadHub(this);
     }

@@ -67,10 +67,14 @@ public abstract class ThreadMessagingCompatibilityKit {
   /**
    * Opens the transport under test with {@code settings} and {@code clock}, starts its port and
    * returns it. Called at most once per test.
+   *
+   * @param settings the settings
+   * @param clock the clock to read time from
+   * @return the transport under test
    */
   protected abstract KitTransport open(HubSettings settings, Clock clock);
 
-  /** Returns the settings tests start from; an adapter may override, for example, timeouts. */
+  /** {@return the settings tests start from; an adapter may override, for example, timeouts} */
   protected HubSettings baseSettings() {
     return HubSettings.defaults()
         .withHistoryPolicies(
