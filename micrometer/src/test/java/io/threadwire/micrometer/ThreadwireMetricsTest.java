@@ -21,6 +21,7 @@ import io.threadwire.spi.Since;
 import io.threadwire.spi.TransportStats;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -49,7 +50,7 @@ class ThreadwireMetricsTest {
   }
 
   private double count(String name, String... tags) {
-    return registry.get(name).tags(tags).counter().count();
+    return registry.get(name).tags(tags).functionCounter().count();
   }
 
   private double gauge(String name) {
@@ -80,7 +81,13 @@ class ThreadwireMetricsTest {
       assertThat(count("threadwire.sends", "status", "no_recipients", "error", "none"))
           .isEqualTo(1);
       assertThat(count("threadwire.sends", "status", "delivered", "error", "none")).isEqualTo(2);
-      assertThat(registry.get("threadwire.send.latency").timer().count()).isEqualTo(4);
+      assertThat(registry.get("threadwire.send.latency").functionTimer().count()).isEqualTo(4);
+      assertThat(
+              registry
+                  .get("threadwire.send.latency")
+                  .functionTimer()
+                  .totalTime(TimeUnit.NANOSECONDS))
+          .isPositive();
       assertThat(count("threadwire.deliveries")).isEqualTo(4);
       assertThat(count("threadwire.writes.failed")).isZero();
     }
@@ -212,8 +219,8 @@ class ThreadwireMetricsTest {
       unbound.listener().sendCompleted(SendOutcome.noRecipients(), 10);
       MeterRegistry later = new SimpleMeterRegistry();
       unbound.bindTo(later);
-      assertThat(later.get("threadwire.slow.consumers").counter().count()).isZero();
-      assertThat(later.get("threadwire.send.latency").timer().count()).isZero();
+      assertThat(later.get("threadwire.slow.consumers").functionCounter().count()).isZero();
+      assertThat(later.get("threadwire.send.latency").functionTimer().count()).isZero();
     }
   }
 
@@ -233,19 +240,27 @@ class ThreadwireMetricsTest {
       for (Meter meter : registry.getMeters()) {
         assertThat(meter.getId().getName()).matches("threadwire(\\.[a-z]+)+");
       }
-      assertThat(registry.find("threadwire.sends").counters()).hasSize(3 + 8);
+      assertThat(registry.find("threadwire.sends").functionCounters()).hasSize(3 + 8);
     }
 
     @Test
     @DisplayName("configured percentiles and common tags appear on the latency timer")
     void percentilesAndTags() {
       MeterRegistry other = new SimpleMeterRegistry();
-      ThreadwireMetrics.builder()
-          .percentiles(0.5, 0.99)
-          .tags(Tags.of("role", "api"))
-          .build()
-          .bindTo(other);
-      assertThat(other.get("threadwire.send.latency").tag("role", "api").timer()).isNotNull();
+      ThreadwireMetrics withPercentiles =
+          ThreadwireMetrics.builder().percentiles(0.5, 0.99).tags(Tags.of("role", "api")).build();
+      withPercentiles.bindTo(other);
+      withPercentiles.listener().sendCompleted(SendOutcome.noRecipients(), 2_000_000);
+      assertThat(other.get("threadwire.send.latency").tag("role", "api").timer().count())
+          .isEqualTo(1);
+      assertThat(
+              other
+                  .get("threadwire.sends")
+                  .tag("role", "api")
+                  .tag("status", "no_recipients")
+                  .functionCounter()
+                  .count())
+          .isEqualTo(1);
       assertThat(other.find("threadwire.send.latency.percentile").gauges()).hasSize(2);
     }
 

@@ -35,13 +35,13 @@ class HostAppTest {
     assertThat(f.received()).contains("\"joined\"").contains("{\"hello\":1}");
     var r = f.registry();
     // The startup probe (no recipients) and the delivered send.
-    assertThat(r.get("threadwire.sends").tags("status", "no_recipients").counter().count())
+    assertThat(r.get("threadwire.sends").tags("status", "no_recipients").functionCounter().count())
         .isEqualTo(1);
-    assertThat(r.get("threadwire.sends").tags("status", "delivered").counter().count())
+    assertThat(r.get("threadwire.sends").tags("status", "delivered").functionCounter().count())
         .isEqualTo(1);
-    assertThat(r.get("threadwire.deliveries").counter().count()).isEqualTo(1);
-    assertThat(r.get("threadwire.joins").tags("status", "joined").counter().count()).isEqualTo(1);
-    assertThat(r.get("threadwire.send.latency").timer().count()).isEqualTo(2);
+    assertThat(r.get("threadwire.deliveries").functionCounter().count()).isEqualTo(1);
+    assertThat(r.get("threadwire.joins").tags("status", "joined").functionCounter().count()).isEqualTo(1);
+    assertThat(r.get("threadwire.send.latency").functionTimer().count()).isEqualTo(2);
     assertThat(f.connectionsWhileRunning()).isEqualTo(1);
   }
 
@@ -50,7 +50,7 @@ class HostAppTest {
     HostApp.Figures f = HostApp.inMemory();
     assertThat(f.outcome().deliveredCount()).isEqualTo(1);
     assertThat(f.received()).contains("hi");
-    assertThat(f.registry().get("threadwire.sends").tags("status", "delivered").counter().count())
+    assertThat(f.registry().get("threadwire.sends").tags("status", "delivered").functionCounter().count())
         .isEqualTo(1);
     assertThat(f.connectionsWhileRunning()).isEqualTo(1);
   }
