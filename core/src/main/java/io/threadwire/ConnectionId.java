@@ -15,6 +15,8 @@ public record ConnectionId(String value) {
   /**
    * Validates {@code value}.
    *
+   * @param value a non-empty identifier, unique among the live connections of one messaging
+   *     instance
    * @throws IllegalArgumentException if {@code value} is empty or longer than 256 characters; the
    *     message names the value
    */
@@ -26,13 +28,17 @@ public record ConnectionId(String value) {
     }
   }
 
-  /** Returns the connection id for {@code value}. */
+  /**
+   * {@return the connection id for {@code value}}
+   *
+   * @param value the new value
+   */
   public static ConnectionId of(String value) {
     return new ConnectionId(value);
   }
 
   /**
-   * Returns a new id, unique within this JVM ({@code c-1}, {@code c-2}, ...). Sequential rather
+   * {@return a new id, unique within this JVM ({@code c-1}, {@code c-2}, ...)} Sequential rather
    * than random so that test runs and logs are reproducible.
    */
   public static ConnectionId next() {

@@ -23,14 +23,20 @@ public final class HistoryPolicies {
     this.byPrefix = Map.copyOf(byPrefix);
   }
 
-  /** Returns policies that apply {@code policy} to every thread. */
+  /**
+   * {@return policies that apply {@code policy} to every thread}
+   *
+   * @param policy the history policy
+   */
   public static HistoryPolicies uniform(HistoryPolicy policy) {
     return new HistoryPolicies(Objects.requireNonNull(policy, "policy"), Map.of());
   }
 
   /**
-   * Returns a copy in which threads whose id starts with {@code prefix} use {@code policy}.
+   * {@return a copy in which threads whose id starts with {@code prefix} use {@code policy}}
    *
+   * @param prefix the thread id prefix
+   * @param policy the history policy
    * @throws IllegalArgumentException if {@code prefix} is empty
    */
   public HistoryPolicies withPrefix(String prefix, HistoryPolicy policy) {
@@ -44,7 +50,11 @@ public final class HistoryPolicies {
     return new HistoryPolicies(defaultPolicy, copy);
   }
 
-  /** Returns the policy for {@code thread}. */
+  /**
+   * {@return the policy for {@code thread}}
+   *
+   * @param thread the thread
+   */
   public HistoryPolicy policyFor(ThreadId thread) {
     if (byPrefix.isEmpty()) {
       return defaultPolicy;
@@ -59,12 +69,12 @@ public final class HistoryPolicies {
     return best == null ? defaultPolicy : byPrefix.get(best);
   }
 
-  /** Returns the policy for threads no prefix matches. */
+  /** {@return the policy for threads no prefix matches} */
   public HistoryPolicy defaultPolicy() {
     return defaultPolicy;
   }
 
-  /** Returns the prefix overrides. */
+  /** {@return the prefix overrides} */
   public Map<String, HistoryPolicy> prefixOverrides() {
     return byPrefix;
   }

@@ -37,6 +37,12 @@ public record HistoryPolicy(
   /**
    * Validates the bounds.
    *
+   * @param enabled whether the thread keeps history at all; when false every send behaves as
+   *     transient
+   * @param maxAge the oldest a kept message may be, positive
+   * @param maxBytes the most bytes kept, at least 1
+   * @param maxMessages the most messages kept, at least 1
+   * @param overflow what a send does when count or bytes would be exceeded
    * @throws IllegalArgumentException naming the first bound that is out of range
    */
   public HistoryPolicy {
@@ -54,32 +60,48 @@ public record HistoryPolicy(
     }
   }
 
-  /** Returns the defaults: 1000 messages, 1 MiB, 5 minutes, drop oldest. */
+  /** {@return the defaults: 1000 messages, 1 MiB, 5 minutes, drop oldest} */
   public static HistoryPolicy defaults() {
     return DEFAULTS;
   }
 
-  /** Returns a policy that keeps no history: every send to such a thread is transient. */
+  /** {@return a policy that keeps no history: every send to such a thread is transient} */
   public static HistoryPolicy disabled() {
     return new HistoryPolicy(false, 1, 1, Duration.ofSeconds(1), Overflow.DROP_OLDEST);
   }
 
-  /** Returns a copy with {@code maxMessages}. */
+  /**
+   * {@return a copy with {@code maxMessages}}
+   *
+   * @param maxMessages the most messages kept
+   */
   public HistoryPolicy withMaxMessages(int maxMessages) {
     return new HistoryPolicy(enabled, maxMessages, maxBytes, maxAge, overflow);
   }
 
-  /** Returns a copy with {@code maxBytes}. */
+  /**
+   * {@return a copy with {@code maxBytes}}
+   *
+   * @param maxBytes the most bytes kept
+   */
   public HistoryPolicy withMaxBytes(long maxBytes) {
     return new HistoryPolicy(enabled, maxMessages, maxBytes, maxAge, overflow);
   }
 
-  /** Returns a copy with {@code maxAge}. */
+  /**
+   * {@return a copy with {@code maxAge}}
+   *
+   * @param maxAge how long a message is kept
+   */
   public HistoryPolicy withMaxAge(Duration maxAge) {
     return new HistoryPolicy(enabled, maxMessages, maxBytes, maxAge, overflow);
   }
 
-  /** Returns a copy with {@code overflow}. */
+  /**
+   * {@return a copy with {@code overflow}}
+   *
+   * @param overflow what happens when the history is full
+   */
   public HistoryPolicy withOverflow(Overflow overflow) {
     return new HistoryPolicy(enabled, maxMessages, maxBytes, maxAge, overflow);
   }

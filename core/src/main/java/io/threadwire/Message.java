@@ -43,47 +43,55 @@ public final class Message {
     this.payloadBytes = utf8Length(payload);
   }
 
-  /** Returns a message with {@code payload}, a random id and no metadata. */
+  /**
+   * {@return a message with {@code payload}, a random id and no metadata}
+   *
+   * @param payload the message text, usually JSON
+   */
   public static Message of(String payload) {
     return builder(payload).build();
   }
 
-  /** Returns a builder for a message with {@code payload}. */
+  /**
+   * {@return a builder for a message with {@code payload}}
+   *
+   * @param payload the message text, usually JSON
+   */
   public static Builder builder(String payload) {
     return new Builder(payload);
   }
 
-  /** Returns the message id: the one given to the builder, or a random UUID. */
+  /** {@return the message id: the one given to the builder, or a random UUID} */
   public String id() {
     return id;
   }
 
-  /** Returns the payload text exactly as given. */
+  /** {@return the payload text exactly as given} */
   public String payload() {
     return payload;
   }
 
-  /** Returns the metadata, in insertion order; empty when none was given. */
+  /** {@return the metadata, in insertion order; empty when none was given} */
   public Map<String, String> metadata() {
     return metadata;
   }
 
   /**
-   * Returns the idempotency key, if any: a retried send with the same key on the same thread within
-   * the configured window is neither stored nor delivered again.
+   * {@return the idempotency key, if any: a retried send with the same key on the same thread
+   * within the configured window is neither stored nor delivered again}
    */
   public Optional<String> idempotencyKey() {
     return Optional.ofNullable(idempotencyKey);
   }
 
-  /** Returns the UTF-8 size of the payload in bytes, computed once. */
+  /** {@return the UTF-8 size of the payload in bytes, computed once} */
   public int payloadBytes() {
     return payloadBytes;
   }
 
   /**
-   * Returns an estimate of the bytes this message occupies in history: payload, id and metadata in
-   * UTF-8.
+   * {@return an estimate of the bytes this message occupies in history: payload, id and metadata in
+   * UTF-8}
    */
   public long sizeEstimate() {
     long size = payloadBytes + utf8Length(id);
@@ -146,6 +154,8 @@ public final class Message {
     /**
      * Sets the message id (1-128 characters); defaults to a random UUID.
      *
+     * @param id the id
+     * @return this builder
      * @throws IllegalArgumentException if {@code id} is empty or longer than 128 characters; the
      *     message names the id
      */
@@ -159,7 +169,13 @@ public final class Message {
       return this;
     }
 
-    /** Adds one metadata entry; a later value for the same key replaces the earlier one. */
+    /**
+     * Adds one metadata entry; a later value for the same key replaces the earlier one.
+     *
+     * @param key the key
+     * @param value the new value
+     * @return this builder
+     */
     public Builder metadata(String key, String value) {
       metadata.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
       return this;
@@ -168,6 +184,8 @@ public final class Message {
     /**
      * Sets the idempotency key (1-256 characters).
      *
+     * @param key the key
+     * @return this builder
      * @throws IllegalArgumentException if {@code key} is empty or longer than 256 characters; the
      *     message names the key
      */
@@ -181,7 +199,7 @@ public final class Message {
       return this;
     }
 
-    /** Returns a new immutable message. */
+    /** {@return a new immutable message} */
     public Message build() {
       return new Message(this);
     }

@@ -25,19 +25,20 @@ public final class SendOptions {
     this.timeout = timeout;
   }
 
-  /** Returns the default options: stored in history, configured timeout. */
+  /** {@return the default options: stored in history, configured timeout} */
   public static SendOptions defaults() {
     return DEFAULTS;
   }
 
-  /** Returns options for a transient send with the configured timeout. */
+  /** {@return options for a transient send with the configured timeout} */
   public static SendOptions transientSend() {
     return TRANSIENT;
   }
 
   /**
-   * Returns a copy with {@code timeout} instead of the configured send timeout.
+   * {@return a copy with {@code timeout} instead of the configured send timeout}
    *
+   * @param timeout how long the send may wait for its writes
    * @throws IllegalArgumentException if {@code timeout} is not positive or exceeds 365 days
    */
   public SendOptions withTimeout(Duration timeout) {
@@ -49,12 +50,12 @@ public final class SendOptions {
     return new SendOptions(transientSend, timeout);
   }
 
-  /** Returns true if the message must not enter history. */
+  /** {@return true if the message must not enter history} */
   public boolean isTransient() {
     return transientSend;
   }
 
-  /** Returns the timeout overriding the configured one, if any. */
+  /** {@return the timeout overriding the configured one, if any} */
   public Optional<Duration> timeout() {
     return Optional.ofNullable(timeout);
   }

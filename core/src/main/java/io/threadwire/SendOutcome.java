@@ -108,7 +108,7 @@ public final class SendOutcome {
   }
 
   /**
-   * Returns a {@link Status#DELIVERED} outcome.
+   * {@return a {@link Status#DELIVERED} outcome}
    *
    * @param delivered connections written to, at least 1
    * @param failedConnections connections whose write failed or timed out
@@ -120,8 +120,13 @@ public final class SendOutcome {
   }
 
   /**
-   * Returns a {@link Status#DELIVERED} outcome in which {@code timedOut} further connections did
-   * not acknowledge the write within the send timeout; they count as failed.
+   * {@return a {@link Status#DELIVERED} outcome in which {@code timedOut} further connections did
+   * not acknowledge the write within the send timeout; they count as failed}
+   *
+   * @param delivered connections written to, at least 1
+   * @param failedConnections connections whose write failed
+   * @param offset the history offset
+   * @param timedOut connections that did not acknowledge in time
    */
   public static SendOutcome delivered(
       int delivered, List<ConnectionId> failedConnections, long offset, int timedOut) {
@@ -143,7 +148,7 @@ public final class SendOutcome {
   }
 
   /**
-   * Returns a {@link Status#QUEUED} outcome.
+   * {@return a {@link Status#QUEUED} outcome}
    *
    * @param offset the history offset the message was stored at, at least 1
    * @param failedConnections connections whose write failed, usually none
@@ -161,13 +166,13 @@ public final class SendOutcome {
         Status.QUEUED, 0, failedConnections, 0, offset, false, null, null, reason);
   }
 
-  /** Returns the {@link Status#NO_RECIPIENTS} outcome. */
+  /** {@return the {@link Status#NO_RECIPIENTS} outcome} */
   public static SendOutcome noRecipients() {
     return NO_RECIPIENTS;
   }
 
   /**
-   * Returns a {@link Status#ERROR} outcome.
+   * {@return a {@link Status#ERROR} outcome}
    *
    * @param kind why the send failed
    * @param reason a human-readable reason, shown to operators
@@ -178,10 +183,14 @@ public final class SendOutcome {
   }
 
   /**
-   * Returns a {@link Status#ERROR} outcome that also names failed connections and an offset.
+   * {@return a {@link Status#ERROR} outcome that also names failed connections and an offset}
    *
    * @param timedOut connections that did not acknowledge the write in time
    * @param offset the history offset if the message was stored before the error, else 0
+   * @param cause the underlying failure
+   * @param failedConnections connections whose write failed
+   * @param kind what kind of error
+   * @param reason a human-readable reason
    */
   public static SendOutcome error(
       ErrorKind kind,
@@ -204,7 +213,7 @@ public final class SendOutcome {
         reason);
   }
 
-  /** Returns this outcome marked as the answer to a duplicate (idempotent retry) send. */
+  /** {@return this outcome marked as the answer to a duplicate (idempotent retry) send} */
   public SendOutcome asDuplicate() {
     if (duplicate) {
       return this;
@@ -221,61 +230,61 @@ public final class SendOutcome {
         "duplicate of an earlier send: " + reason);
   }
 
-  /** Returns how the send ended. */
+  /** {@return how the send ended} */
   public Status status() {
     return status;
   }
 
-  /** Returns true unless the status is {@link Status#ERROR}: the infrastructure accepted it. */
+  /** {@return true unless the status is {@link Status#ERROR}: the infrastructure accepted it} */
   public boolean isAccepted() {
     return status != Status.ERROR;
   }
 
-  /** Returns the number of connections the message was written to. */
+  /** {@return the number of connections the message was written to} */
   public int deliveredCount() {
     return delivered;
   }
 
-  /** Returns the number of connections whose write failed or timed out. */
+  /** {@return the number of connections whose write failed or timed out} */
   public int failedCount() {
     return failedConnections.size() + timedOut;
   }
 
   /**
-   * Returns how many of the failed connections did not acknowledge the write within the send
-   * timeout. They are counted, not named: naming them would cost the send path memory per
+   * {@return how many of the failed connections did not acknowledge the write within the send
+   * timeout} They are counted, not named: naming them would cost the send path memory per
    * recipient. Transports report their own write timeouts as named failures well before this.
    */
   public int timedOutCount() {
     return timedOut;
   }
 
-  /** Returns the connections whose write failed, in no particular order. */
+  /** {@return the connections whose write failed, in no particular order} */
   public List<ConnectionId> failedConnections() {
     return failedConnections;
   }
 
-  /** Returns the history offset the message was stored at, empty if it was not stored. */
+  /** {@return the history offset the message was stored at, empty if it was not stored} */
   public OptionalLong offset() {
     return offset > 0 ? OptionalLong.of(offset) : OptionalLong.empty();
   }
 
-  /** Returns true if this answers a retry whose idempotency key was already seen. */
+  /** {@return true if this answers a retry whose idempotency key was already seen} */
   public boolean isDuplicate() {
     return duplicate;
   }
 
-  /** Returns why the send failed; empty unless the status is {@link Status#ERROR}. */
+  /** {@return why the send failed; empty unless the status is {@link Status#ERROR}} */
   public Optional<ErrorKind> errorKind() {
     return Optional.ofNullable(errorKind);
   }
 
-  /** Returns the underlying failure of an error, if one is known. */
+  /** {@return the underlying failure of an error, if one is known} */
   public Optional<Throwable> cause() {
     return Optional.ofNullable(cause);
   }
 
-  /** Returns a human-readable description of the outcome; never empty. */
+  /** {@return a human-readable description of the outcome; never empty} */
   public String reason() {
     return reason;
   }

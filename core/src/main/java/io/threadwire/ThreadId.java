@@ -23,6 +23,7 @@ public record ThreadId(String value) implements Comparable<ThreadId> {
   /**
    * Validates {@code value}.
    *
+   * @param value the id, already validated
    * @throws IllegalArgumentException if {@code value} breaks {@link #RULE}; the message names the
    *     value and the rule
    */
@@ -34,12 +35,20 @@ public record ThreadId(String value) implements Comparable<ThreadId> {
     }
   }
 
-  /** Returns the thread id for {@code value}; see {@link #ThreadId(String)}. */
+  /**
+   * {@return the thread id for {@code value}; see {@link #ThreadId(String)}}
+   *
+   * @param value the new value
+   */
   public static ThreadId of(String value) {
     return new ThreadId(value);
   }
 
-  /** Returns whether {@code value} is a valid thread id; never throws. */
+  /**
+   * {@return whether {@code value} is a valid thread id; never throws}
+   *
+   * @param value the new value
+   */
   public static boolean isValid(String value) {
     if (value == null || value.isEmpty() || value.length() > MAX_LENGTH) {
       return false;

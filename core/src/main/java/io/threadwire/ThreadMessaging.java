@@ -40,6 +40,10 @@ public interface ThreadMessaging extends AutoCloseable {
   /**
    * Sends {@code message} to every connection joined to {@code thread} and keeps it in the thread's
    * history, if the thread's history policy keeps any.
+   *
+   * @param thread the thread
+   * @param message the message
+   * @return a stage that always completes normally with the outcome
    */
   default CompletionStage<SendOutcome> send(ThreadId thread, Message message) {
     return send(thread, message, SendOptions.defaults());
@@ -48,6 +52,9 @@ public interface ThreadMessaging extends AutoCloseable {
   /**
    * Sends {@code message} to every connection joined to {@code thread}, as {@code options} say.
    *
+   * @param thread the thread
+   * @param message the message
+   * @param options how to send
    * @return a stage that always completes normally with the outcome
    */
   CompletionStage<SendOutcome> send(ThreadId thread, Message message, SendOptions options);
@@ -56,6 +63,11 @@ public interface ThreadMessaging extends AutoCloseable {
    * Sends and waits for the outcome. Implementations bound the wait by the send timeout; an
    * interrupt ends the wait with an {@link SendOutcome.ErrorKind#INTERNAL} error and the interrupt
    * flag set. Never call it from a callback of another send's stage.
+   *
+   * @param thread the thread
+   * @param message the message
+   * @param options how to send
+   * @return the outcome, never null
    */
   default SendOutcome sendAndWait(ThreadId thread, Message message, SendOptions options) {
     try {
@@ -72,13 +84,21 @@ public interface ThreadMessaging extends AutoCloseable {
     }
   }
 
-  /** Returns the number of connections joined to {@code thread} now. */
+  /**
+   * {@return the number of connections joined to {@code thread} now}
+   *
+   * @param thread the thread
+   */
   int connectionCount(ThreadId thread);
 
-  /** Returns the number of distinct users with at least one connection joined to {@code thread}. */
+  /**
+   * {@return the number of distinct users with at least one connection joined to {@code thread}}
+   *
+   * @param thread the thread
+   */
   int userCount(ThreadId thread);
 
-  /** Returns where in its lifecycle this instance is. */
+  /** {@return where in its lifecycle this instance is} */
   State state();
 
   /**

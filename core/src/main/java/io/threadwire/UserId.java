@@ -15,6 +15,7 @@ public record UserId(String value) {
   /**
    * Validates {@code value}.
    *
+   * @param value a non-empty identifier of at most 256 characters
    * @throws IllegalArgumentException if {@code value} is empty or longer than 256 characters; the
    *     message names the value
    */
@@ -26,12 +27,16 @@ public record UserId(String value) {
     }
   }
 
-  /** Returns the user id for {@code value}. */
+  /**
+   * {@return the user id for {@code value}}
+   *
+   * @param value the new value
+   */
   public static UserId of(String value) {
     return new UserId(value);
   }
 
-  /** Returns the user id given to connections that were not authenticated. */
+  /** {@return the user id given to connections that were not authenticated} */
   public static UserId anonymous() {
     return ANONYMOUS;
   }

@@ -51,54 +51,78 @@ public final class InMemoryClient implements AutoCloseable {
     hub.register(connection);
   }
 
-  /** Returns this connection's id. */
+  /** {@return this connection's id} */
   public ConnectionId id() {
     return id;
   }
 
-  /** Returns the user this connection belongs to. */
+  /** {@return the user this connection belongs to} */
   public UserId user() {
     return user;
   }
 
-  /** Joins {@code thread} for live messages only. */
+  /**
+   * Joins {@code thread} for live messages only.
+   *
+   * @param thread the thread
+   * @return what the join did
+   */
   public JoinResult join(ThreadId thread) {
     return join(thread, Since.none());
   }
 
-  /** Joins {@code thread}, first replaying what was missed after {@code since}. */
+  /**
+   * Joins {@code thread}, first replaying what was missed after {@code since}.
+   *
+   * @param thread the thread
+   * @param since where the client's recovery starts
+   * @return what the join did
+   */
   public JoinResult join(ThreadId thread, Since since) {
     requireOpen();
     return hub.join(id, thread, since);
   }
 
-  /** Leaves {@code thread}; returns true if this connection was a member. */
+  /**
+   * Leaves {@code thread}; returns true if this connection was a member.
+   *
+   * @param thread the thread
+   * @return true if this connection was a member
+   */
   public boolean leave(ThreadId thread) {
     requireOpen();
     return hub.leave(id, thread);
   }
 
-  /** Returns every frame received so far, in arrival order. */
+  /** {@return every frame received so far, in arrival order} */
   public synchronized List<ReceivedFrame> received() {
     return List.copyOf(received);
   }
 
-  /** Returns the frames received for {@code thread}, in arrival order. */
+  /**
+   * {@return the frames received for {@code thread}, in arrival order}
+   *
+   * @param thread the thread
+   */
   public synchronized List<ReceivedFrame> received(ThreadId thread) {
     return received.stream().filter(f -> f.thread().equals(thread)).toList();
   }
 
-  /** Returns every join acknowledgement, in order. */
+  /** {@return every join acknowledgement, in order} */
   public synchronized List<JoinResult> joins() {
     return List.copyOf(joins);
   }
 
-  /** Changes the fault injected into later writes. */
+  /**
+   * Changes the fault injected into later writes.
+   *
+   * @param fault the fault its writes suffer
+   */
   public void setFault(Fault fault) {
     this.fault = Objects.requireNonNull(fault, "fault");
   }
 
-  /** Returns how many writes are held by {@link Fault#NEVER_COMPLETE}. */
+  /** {@return how many writes are held by {@link Fault#NEVER_COMPLETE}} */
   public synchronized int pendingWrites() {
     return pending.size();
   }
@@ -118,7 +142,7 @@ public final class InMemoryClient implements AutoCloseable {
     }
   }
 
-  /** Returns false once closed, by {@link #close()} or by a fault. */
+  /** {@return false once closed, by {@link #close()} or by a fault} */
   public boolean isOpen() {
     return open;
   }

@@ -11,6 +11,7 @@ import io.threadwire.hub.HubSettings;
 import io.threadwire.hub.ThreadHub;
 import io.threadwire.spi.FrameEncoder;
 import io.threadwire.spi.HistoryStore;
+import io.threadwire.spi.MessagingListener;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Set;
@@ -56,27 +57,42 @@ public final class InMemoryThreadMessaging implements ThreadMessaging {
     this.hub = hub;
   }
 
-  /** Returns a new instance with default settings and the system clock. */
+  /** {@return a new instance with default settings and the system clock} */
   public static InMemoryThreadMessaging create() {
     return builder().build();
   }
 
-  /** Returns a new instance with {@code settings} and the system clock. */
+  /**
+   * {@return a new instance with {@code settings} and the system clock}
+   *
+   * @param settings the settings
+   */
   public static InMemoryThreadMessaging create(HubSettings settings) {
     return builder().settings(settings).build();
   }
 
-  /** Returns a builder. */
+  /** {@return a builder} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Connects a fake client of {@code user} with no fault. */
+  /**
+   * Connects a fake client of {@code user} with no fault.
+   *
+   * @param user the user
+   * @return the connected client
+   */
   public InMemoryClient connect(UserId user) {
     return connect(user, Fault.NONE);
   }
 
-  /** Connects a fake client of {@code user} that injects {@code fault}. */
+  /**
+   * Connects a fake client of {@code user} that injects {@code fault}.
+   *
+   * @param user the user
+   * @param fault the fault its writes suffer
+   * @return the connected client
+   */
   public InMemoryClient connect(UserId user, Fault fault) {
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(fault, "fault");
@@ -91,7 +107,7 @@ public final class InMemoryThreadMessaging implements ThreadMessaging {
     return clients.size();
   }
 
-  /** Returns the hub behind this instance, for stats and on-demand maintenance. */
+  /** {@return the hub behind this instance, for stats and on-demand maintenance} */
   public ThreadHub hub() {
     return hub;
   }
@@ -138,36 +154,70 @@ public final class InMemoryThreadMessaging implements ThreadMessaging {
     private Clock clock = Clock.systemUTC();
     private FrameEncoder encoder = (thread, epoch, offset, message) -> message.payload();
     private HistoryStore historyStore;
+    private MessagingListener listener = MessagingListener.none();
 
     private Builder() {}
 
-    /** Sets the hub settings; default {@link HubSettings#defaults()}. */
+    /**
+     * Sets the hub settings; default {@link HubSettings#defaults()}.
+     *
+     * @param settings the settings
+     * @return this builder
+     */
     public Builder settings(HubSettings settings) {
       this.settings = Objects.requireNonNull(settings, "settings");
       return this;
     }
 
-    /** Sets the clock, for example a manual clock in tests; default the system UTC clock. */
+    /**
+     * Sets the clock, for example a manual clock in tests; default the system UTC clock.
+     *
+     * @param clock the clock to read time from
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Sets the frame encoder; default the bare payload text. */
+    /**
+     * Sets the frame encoder; default the bare payload text.
+     *
+     * @param encoder the frame encoder
+     * @return this builder
+     */
     public Builder encoder(FrameEncoder encoder) {
       this.encoder = Objects.requireNonNull(encoder, "encoder");
       return this;
     }
 
-    /** Sets the history store; default in memory. */
+    /**
+     * Sets the history store; default in memory.
+     *
+     * @param historyStore the history store
+     * @return this builder
+     */
     public Builder historyStore(HistoryStore historyStore) {
       this.historyStore = Objects.requireNonNull(historyStore, "historyStore");
       return this;
     }
 
-    /** Returns a new, not yet started, instance. */
+    /**
+     * Sets who hears every send's outcome and every join, for metrics; default {@link
+     * MessagingListener#none()}.
+     *
+     * @param listener called on the hot path: see its contract
+     * @return this builder
+     */
+    public Builder listener(MessagingListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** {@return a new, not yet started, instance} */
     public InMemoryThreadMessaging build() {
-      ThreadHub.Builder b = ThreadHub.builder(encoder).settings(settings).clock(clock);
+      ThreadHub.Builder b =
+          ThreadHub.builder(encoder).settings(settings).clock(clock).listener(listener);
       if (historyStore != null) {
         b.historyStore(historyStore);
       }

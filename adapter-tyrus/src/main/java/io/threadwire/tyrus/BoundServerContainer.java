@@ -25,6 +25,11 @@ final class BoundServerContainer extends TyrusServerContainer {
 
   private static final String CONTEXT_PATH = "/";
 
+  /** The JVM option that lets this module open the add-on's constructor on the module path. */
+  static final String OPEN_ADD_ON =
+      "--add-opens org.glassfish.tyrus.container.grizzly.server/"
+          + "org.glassfish.tyrus.container.grizzly.server=io.threadwire.tyrus";
+
   private final String host;
   private final WebSocketEngine engine;
   private final AddOn guard;
@@ -83,7 +88,10 @@ final class BoundServerContainer extends TyrusServerContainer {
       c.setAccessible(true);
       return c.newInstance(container, CONTEXT_PATH);
     } catch (ReflectiveOperationException | RuntimeException e) {
-      throw new DeploymentException("cannot create Tyrus's Grizzly WebSocket add-on", e);
+      throw new DeploymentException(
+          "cannot create Tyrus's Grizzly WebSocket add-on; on the module path, run with "
+              + OPEN_ADD_ON,
+          e);
     }
   }
 

@@ -32,7 +32,7 @@ public enum ErrorCode {
     this.code = code;
   }
 
-  /** Returns the code as it appears on the wire, for example {@code too_many_threads}. */
+  /** {@return the code as it appears on the wire, for example {@code too_many_threads}} */
   public String code() {
     return code;
   }

@@ -1,6 +1,8 @@
 package io.threadwire.tyrus;
 
 import io.threadwire.UserId;
+import io.threadwire.spi.MessagingListener;
+import io.threadwire.spi.MessagingListener.HandshakeRefusal;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -67,11 +69,18 @@ final class GuardFilter extends BaseFilter implements AddOn {
 
   private final TyrusSettings settings;
   private final HandshakeAuthenticator authenticator;
+  private final MessagingListener listener;
   private final Set<Connection<?>> open = ConcurrentHashMap.newKeySet();
 
   GuardFilter(TyrusSettings settings, HandshakeAuthenticator authenticator) {
+    this(settings, authenticator, MessagingListener.none());
+  }
+
+  GuardFilter(
+      TyrusSettings settings, HandshakeAuthenticator authenticator, MessagingListener listener) {
     this.settings = settings;
     this.authenticator = authenticator;
+    this.listener = listener;
   }
 
   /** Who a handshake was admitted as, and the TCP connection it came on. */
@@ -137,11 +146,13 @@ final class GuardFilter extends BaseFilter implements AddOn {
     HttpRequestPacket request = (HttpRequestPacket) header;
     CURRENT.remove();
     if (!settings.path().equals(request.getRequestURI())) {
+      listener.handshakeRefused(HandshakeRefusal.UNKNOWN_PATH); // metrics hook (issue 15)
       return respond(ctx, request, 404, "Not Found");
     }
     String origin = request.getHeader("Origin");
     if (origin != null && !settings.isOriginAllowed(origin)) {
       LOG.info("handshake refused: origin {} is not allowed", printable(origin));
+      listener.handshakeRefused(HandshakeRefusal.ORIGIN_NOT_ALLOWED); // metrics hook (issue 15)
       return respond(ctx, request, 403, "Forbidden");
     }
     Handshake handshake =
@@ -159,6 +170,7 @@ final class GuardFilter extends BaseFilter implements AddOn {
     }
     if (user.isEmpty()) {
       LOG.debug("handshake refused: not authenticated ({})", handshake);
+      listener.handshakeRefused(HandshakeRefusal.NOT_AUTHENTICATED); // metrics hook (issue 15)
       return respond(ctx, request, 403, "Forbidden");
     }
     FrameSizeGuard newGuard = new FrameSizeGuard(settings.maxFrameBytes());

@@ -31,7 +31,7 @@ public final class Handshake {
   }
 
   /**
-   * Returns a handshake view.
+   * {@return a handshake view}
    *
    * @param headers request headers; names are matched case-insensitively
    * @param parameters query parameters
@@ -52,21 +52,29 @@ public final class Handshake {
     return List.copyOf(all);
   }
 
-  /** Returns the first value of header {@code name}, matched case-insensitively. */
+  /**
+   * {@return the first value of header {@code name}, matched case-insensitively}
+   *
+   * @param name the name
+   */
   public Optional<String> header(String name) {
     List<String> values = headers.get(name);
     return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
   }
 
-  /** Returns the first value of query parameter {@code name}. */
+  /**
+   * {@return the first value of query parameter {@code name}}
+   *
+   * @param name the name
+   */
   public Optional<String> queryParameter(String name) {
     List<String> values = parameters.get(name);
     return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
   }
 
   /**
-   * Returns the access token: the configured token header (a {@code Bearer } prefix is removed),
-   * else the configured query parameter; empty if neither carries a non-blank value.
+   * {@return the access token: the configured token header (a {@code Bearer } prefix is removed),
+   * else the configured query parameter; empty if neither carries a non-blank value}
    */
   public Optional<String> token() {
     Optional<String> fromHeader =

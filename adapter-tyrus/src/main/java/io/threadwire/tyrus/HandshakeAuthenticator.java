@@ -22,20 +22,20 @@ import java.util.function.Function;
 public interface HandshakeAuthenticator {
 
   /**
-   * Returns the user behind {@code handshake}, or empty to reject it.
+   * {@return the user behind {@code handshake}, or empty to reject it}
    *
    * @param handshake the request: headers, query parameters and the access token
    */
   Optional<UserId> authenticate(Handshake handshake);
 
-  /** Returns the authenticator that accepts everyone as {@link UserId#anonymous()}. */
+  /** {@return the authenticator that accepts everyone as {@link UserId#anonymous()}} */
   static HandshakeAuthenticator allowAll() {
     return handshake -> Optional.of(UserId.anonymous());
   }
 
   /**
-   * Returns an authenticator that resolves the handshake's {@link Handshake#token() token} with
-   * {@code resolver} and rejects a handshake without one.
+   * {@return an authenticator that resolves the handshake's {@link Handshake#token() token} with
+   * {@code resolver} and rejects a handshake without one}
    *
    * @param resolver maps a token to its user, or to empty if the token is not valid
    */

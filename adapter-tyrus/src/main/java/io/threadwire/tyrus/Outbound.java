@@ -396,6 +396,16 @@ final class Outbound implements SendHandler, Runnable {
     return started != 0 && nowNanos - started > timeoutNanos;
   }
 
+  /** Returns how many frames are queued, the ones being written included; for gauges. */
+  synchronized int queuedFrames() {
+    return frames;
+  }
+
+  /** Returns the size of the frames queued, the ones being written included; for gauges. */
+  synchronized long queuedBytes() {
+    return bytes;
+  }
+
   /** Returns true once closed: by {@link #close}, a failed write or a full queue. */
   synchronized boolean isClosed() {
     return closed;

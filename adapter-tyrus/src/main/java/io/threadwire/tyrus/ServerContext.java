@@ -2,17 +2,20 @@ package io.threadwire.tyrus;
 
 import io.threadwire.ConnectionId;
 import io.threadwire.hub.ThreadHub;
+import io.threadwire.spi.MessagingListener;
+import io.threadwire.spi.TransportStats;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 
 /** What every connection of one running server shares: the hub, the settings, the SPIs. */
-final class ServerContext {
+final class ServerContext implements TransportStats {
 
   final ThreadHub hub;
   final TyrusSettings settings;
   final ThreadAccessPolicy accessPolicy;
   final ScheduledExecutorService io;
   final GuardFilter guard;
+  final MessagingListener listener;
   final ConcurrentHashMap<ConnectionId, WsConnection> connections = new ConcurrentHashMap<>();
   final long writeTimeoutNanos;
   final long idleTimeoutNanos;
@@ -26,12 +29,14 @@ final class ServerContext {
       TyrusSettings settings,
       ThreadAccessPolicy accessPolicy,
       ScheduledExecutorService io,
-      GuardFilter guard) {
+      GuardFilter guard,
+      MessagingListener listener) {
     this.hub = hub;
     this.settings = settings;
     this.accessPolicy = accessPolicy;
     this.io = io;
     this.guard = guard;
+    this.listener = listener;
     this.writeTimeoutNanos = settings.writeTimeout().toNanos();
     this.idleTimeoutNanos = settings.idleTimeout().toNanos();
     this.pingIntervalNanos = settings.pingInterval().toNanos();
@@ -45,6 +50,24 @@ final class ServerContext {
   /** Returns the flusher that writes for {@code connection}: connections are spread over them. */
   Flusher flusherFor(ConnectionId connection) {
     return flushers[Math.floorMod(connection.hashCode(), flushers.length)];
+  }
+
+  @Override
+  public long queuedFrames() {
+    long n = 0;
+    for (WsConnection c : connections.values()) {
+      n += c.outbound().queuedFrames();
+    }
+    return n;
+  }
+
+  @Override
+  public long queuedBytes() {
+    long n = 0;
+    for (WsConnection c : connections.values()) {
+      n += c.outbound().queuedBytes();
+    }
+    return n;
   }
 
   /** Checks every connection's write deadline, idle time and ping schedule; runs on a timer. */

@@ -15,10 +15,15 @@ import io.threadwire.UserId;
 @FunctionalInterface
 public interface ThreadAccessPolicy {
 
-  /** Returns true if {@code user} may join {@code thread} and receive its messages. */
+  /**
+   * {@return true if {@code user} may join {@code thread} and receive its messages}
+   *
+   * @param user the user
+   * @param thread the thread
+   */
   boolean mayJoin(UserId user, ThreadId thread);
 
-  /** Returns the policy that lets everyone join every thread. */
+  /** {@return the policy that lets everyone join every thread} */
   static ThreadAccessPolicy allowAll() {
     return (user, thread) -> true;
   }

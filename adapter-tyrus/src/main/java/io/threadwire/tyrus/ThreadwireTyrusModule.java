@@ -39,14 +39,20 @@ public final class ThreadwireTyrusModule extends AbstractModule {
     this.hubSettings = Objects.requireNonNull(hubSettings, "hubSettings");
   }
 
-  /** Returns a module with {@code settings} and {@code hubSettings}. */
+  /**
+   * {@return a module with {@code settings} and {@code hubSettings}}
+   *
+   * @param settings the settings
+   * @param hubSettings the hub's settings
+   */
   public static ThreadwireTyrusModule of(TyrusSettings settings, HubSettings hubSettings) {
     return new ThreadwireTyrusModule(settings, hubSettings);
   }
 
   /**
-   * Returns a module with the settings read from {@code config}; see {@link TyrusConfig}.
+   * {@return a module with the settings read from {@code config}; see {@link TyrusConfig}}
    *
+   * @param config the configuration to read
    * @throws com.typesafe.config.ConfigException naming the first bad key
    */
   public static ThreadwireTyrusModule fromConfig(Config config) {

@@ -60,8 +60,9 @@ public final class TyrusConfig {
   private TyrusConfig() {}
 
   /**
-   * Returns the transport settings under {@code threadwire.tyrus} of {@code config}.
+   * {@return the transport settings under {@code threadwire.tyrus} of {@code config}}
    *
+   * @param config the configuration to read
    * @throws ConfigException naming the first key that is missing, mistyped or out of range
    */
   public static TyrusSettings tyrusSettings(Config config) {
@@ -98,8 +99,9 @@ public final class TyrusConfig {
   }
 
   /**
-   * Returns the hub settings under {@code threadwire.hub} of {@code config}.
+   * {@return the hub settings under {@code threadwire.hub} of {@code config}}
    *
+   * @param config the configuration to read
    * @throws ConfigException naming the first key that is missing, mistyped or out of range
    */
   public static HubSettings hubSettings(Config config) {

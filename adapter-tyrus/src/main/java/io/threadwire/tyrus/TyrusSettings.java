@@ -64,6 +64,40 @@ public record TyrusSettings(
   /**
    * Validates every setting.
    *
+   * @param allowedOrigins the {@code Origin} header values accepted at the handshake; {@code "*"}
+   *     accepts any (default {@code ["*"]}). A handshake without an {@code Origin} header (a
+   *     non-browser client) is always accepted: the allow-list protects browsers from cross-site
+   *     use
+   * @param closeGrace how long a closing connection may take to flush its close frame before its
+   *     TCP connection is dropped: on stop, and after a slow consumer is cut off (default 5s)
+   * @param host the address to bind, honoured exactly (default {@code 127.0.0.1}); {@code 0.0.0.0}
+   *     binds every interface
+   * @param idleTimeout how long a connection may stay silent (no frame, no pong) before it is
+   *     closed with 1000 (default 60s)
+   * @param ioThreads threads that write to clients, close connections and run the timer sweep
+   *     (default 2)
+   * @param maxFrameBytes the largest frame a client may send, in bytes; a larger one closes the
+   *     connection with 1009 (default 64 KiB)
+   * @param maxQueuedBytes the most frame text waiting to be written to one connection, in
+   *     characters (UTF-8 bytes for ASCII); beyond it the connection is closed with 1013 (default 8
+   *     MiB)
+   * @param maxQueuedFrames the most frames waiting to be written to one connection, the one in
+   *     flight included; one more and the connection is closed with 1013 (default 1024)
+   * @param path the WebSocket endpoint path (default {@code /threads})
+   * @param pingInterval how long a connection may stay silent before the server pings it (default
+   *     25s)
+   * @param port the port to bind; 0 picks an ephemeral port, see {@link
+   *     TyrusThreadMessaging#boundPort()} (default 8080)
+   * @param rateLimit how many frames a client may send (default 20 per second, bursts of 40, closed
+   *     after 100 refused frames in a row)
+   * @param tokenHeader the header carrying the access token, {@code Bearer } prefix optional
+   *     (default {@code Authorization})
+   * @param tokenQueryParameter the query parameter carrying the access token when the header is
+   *     absent (default {@code access_token})
+   * @param writeTimeout how long one write may stay unacknowledged before the connection is closed
+   *     with 1013 as a slow consumer (default 5s); keep it well below the hub's send timeout, so
+   *     that a stalled client is named as failed in outcomes rather than merely counted as timed
+   *     out
    * @throws IllegalArgumentException naming the first setting out of range
    */
   public TyrusSettings {
@@ -92,32 +126,37 @@ public record TyrusSettings(
     positive(closeGrace, "closeGrace");
   }
 
-  /** Returns the defaults listed on this record. */
+  /** {@return the defaults listed on this record} */
   public static TyrusSettings defaults() {
     return DEFAULTS;
   }
 
   /**
-   * Returns the settings under {@code threadwire.tyrus} of {@code config}; see {@link
-   * TyrusConfig#tyrusSettings}. Needs Typesafe Config on the classpath.
+   * {@return the settings under {@code threadwire.tyrus} of {@code config}; see {@link
+   * TyrusConfig#tyrusSettings}} Needs Typesafe Config on the classpath.
    *
+   * @param config the configuration to read
    * @throws com.typesafe.config.ConfigException naming the first bad key
    */
   public static TyrusSettings fromConfig(com.typesafe.config.Config config) {
     return TyrusConfig.tyrusSettings(config);
   }
 
-  /** Returns a builder starting from the defaults. */
+  /** {@return a builder starting from the defaults} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Returns a builder starting from these settings. */
+  /** {@return a builder starting from these settings} */
   public Builder toBuilder() {
     return new Builder(this);
   }
 
-  /** Returns true if {@code origin} passes the allow-list; see {@link #allowedOrigins()}. */
+  /**
+   * {@return true if {@code origin} passes the allow-list; see {@link #allowedOrigins()}}
+   *
+   * @param origin the Origin header value
+   */
   public boolean isOriginAllowed(String origin) {
     if (allowedOrigins.contains("*")) {
       return true;
@@ -155,7 +194,14 @@ public record TyrusSettings(
    */
   public record RateLimit(int frames, Duration per, int burst, int closeAfter) {
 
-    /** Validates the limit. */
+    /**
+     * Validates the limit.
+     *
+     * @param burst the bucket size, at least 1
+     * @param closeAfter refused frames in a row that close the connection, at least 1
+     * @param frames frames refilled per period, at least 1
+     * @param per the refill period, positive
+     */
     public RateLimit {
       atLeast(frames, 1, "rateLimit.frames");
       positive(per, "rateLimit.per");
@@ -163,7 +209,7 @@ public record TyrusSettings(
       atLeast(closeAfter, 1, "rateLimit.closeAfter");
     }
 
-    /** Returns the default: 20 frames per second, bursts of 40, closed after 100 refusals. */
+    /** {@return the default: 20 frames per second, bursts of 40, closed after 100 refusals} */
     public static RateLimit defaults() {
       return new RateLimit(20, Duration.ofSeconds(1), 40, 100);
     }
@@ -207,98 +253,173 @@ public record TyrusSettings(
       ioThreads = s.ioThreads;
     }
 
-    /** Sets {@link TyrusSettings#host()}. */
+    /**
+     * Sets {@link TyrusSettings#host()}.
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public Builder host(String value) {
       host = value;
       return this;
     }
 
-    /** Sets {@link TyrusSettings#port()}. */
+    /**
+     * Sets {@link TyrusSettings#port()}.
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public Builder port(int value) {
       port = value;
       return this;
     }
 
-    /** Sets {@link TyrusSettings#path()}. */
+    /**
+     * Sets {@link TyrusSettings#path()}.
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public Builder path(String value) {
       path = value;
       return this;
     }
 
-    /** Sets {@link TyrusSettings#allowedOrigins()}. */
+    /**
+     * Sets {@link TyrusSettings#allowedOrigins()}.
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public Builder allowedOrigins(List<String> value) {
       allowedOrigins = value;
       return this;
     }
 
-    /** Sets {@link TyrusSettings#tokenHeader()}. */
+    /**
+     * Sets {@link TyrusSettings#tokenHeader()}.
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public Builder tokenHeader(String value) {
       tokenHeader = value;
       return this;
     }
 
-    /** Sets {@link TyrusSettings#tokenQueryParameter()}. */
+    /**
+     * Sets {@link TyrusSettings#tokenQueryParameter()}.
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public Builder tokenQueryParameter(String value) {
       tokenQueryParameter = value;
       return this;
     }
 
-    /** Sets {@link TyrusSettings#maxFrameBytes()}. */
+    /**
+     * Sets {@link TyrusSettings#maxFrameBytes()}.
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public Builder maxFrameBytes(int value) {
       maxFrameBytes = value;
       return this;
     }
 
-    /** Sets {@link TyrusSettings#maxQueuedFrames()}. */
+    /**
+     * Sets {@link TyrusSettings#maxQueuedFrames()}.
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public Builder maxQueuedFrames(int value) {
       maxQueuedFrames = value;
       return this;
     }
 
-    /** Sets {@link TyrusSettings#maxQueuedBytes()}. */
+    /**
+     * Sets {@link TyrusSettings#maxQueuedBytes()}.
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public Builder maxQueuedBytes(long value) {
       maxQueuedBytes = value;
       return this;
     }
 
-    /** Sets {@link TyrusSettings#writeTimeout()}. */
+    /**
+     * Sets {@link TyrusSettings#writeTimeout()}.
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public Builder writeTimeout(Duration value) {
       writeTimeout = value;
       return this;
     }
 
-    /** Sets {@link TyrusSettings#idleTimeout()}. */
+    /**
+     * Sets {@link TyrusSettings#idleTimeout()}.
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public Builder idleTimeout(Duration value) {
       idleTimeout = value;
       return this;
     }
 
-    /** Sets {@link TyrusSettings#pingInterval()}. */
+    /**
+     * Sets {@link TyrusSettings#pingInterval()}.
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public Builder pingInterval(Duration value) {
       pingInterval = value;
       return this;
     }
 
-    /** Sets {@link TyrusSettings#rateLimit()}. */
+    /**
+     * Sets {@link TyrusSettings#rateLimit()}.
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public Builder rateLimit(RateLimit value) {
       rateLimit = value;
       return this;
     }
 
-    /** Sets {@link TyrusSettings#closeGrace()}. */
+    /**
+     * Sets {@link TyrusSettings#closeGrace()}.
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public Builder closeGrace(Duration value) {
       closeGrace = value;
       return this;
     }
 
-    /** Sets {@link TyrusSettings#ioThreads()}. */
+    /**
+     * Sets {@link TyrusSettings#ioThreads()}.
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public Builder ioThreads(int value) {
       ioThreads = value;
       return this;
     }
 
     /**
-     * Returns the settings.
+     * {@return the settings}
      *
      * @throws IllegalArgumentException naming the first setting out of range
      */

@@ -8,6 +8,8 @@ import io.threadwire.ThreadId;
 import io.threadwire.ThreadMessaging;
 import io.threadwire.hub.HubSettings;
 import io.threadwire.hub.ThreadHub;
+import io.threadwire.spi.MessagingListener;
+import io.threadwire.spi.TransportStats;
 import jakarta.websocket.CloseReason.CloseCodes;
 import java.net.URI;
 import java.time.Clock;
@@ -68,12 +70,16 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
   private TyrusThreadMessaging(Builder b) {
     this.settings = b.settings;
     this.hub =
-        ThreadHub.builder(ServerFrames.encoder()).settings(b.hubSettings).clock(b.clock).build();
+        ThreadHub.builder(ServerFrames.encoder())
+            .settings(b.hubSettings)
+            .clock(b.clock)
+            .listener(b.listener)
+            .build();
     ScheduledThreadPoolExecutor io =
         new ScheduledThreadPoolExecutor(settings.ioThreads(), daemon());
     io.setRemoveOnCancelPolicy(true);
-    GuardFilter guard = new GuardFilter(settings, b.authenticator);
-    this.ctx = new ServerContext(hub, settings, b.accessPolicy, io, guard);
+    GuardFilter guard = new GuardFilter(settings, b.authenticator, b.listener);
+    this.ctx = new ServerContext(hub, settings, b.accessPolicy, io, guard, b.listener);
     // Tyrus fails a read larger than its buffer even when it holds many small frames; the guard
     // filter has already refused any single frame over maxFrameBytes.
     int incoming = Math.max(4 * 1024 * 1024, 2 * settings.maxFrameBytes() + 1024);
@@ -99,17 +105,30 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
     }
   }
 
-  /** Returns a server with {@code settings}, default hub settings and allow-all security. */
+  /**
+   * {@return a server with {@code settings}, default hub settings and allow-all security}
+   *
+   * @param settings the settings
+   */
   public static TyrusThreadMessaging create(TyrusSettings settings) {
     return builder(settings).build();
   }
 
-  /** Returns a server with {@code settings} and {@code hubSettings}, allow-all security. */
+  /**
+   * {@return a server with {@code settings} and {@code hubSettings}, allow-all security}
+   *
+   * @param settings the settings
+   * @param hubSettings the hub's settings
+   */
   public static TyrusThreadMessaging create(TyrusSettings settings, HubSettings hubSettings) {
     return builder(settings).hubSettings(hubSettings).build();
   }
 
-  /** Returns a builder for a server with {@code settings}. */
+  /**
+   * {@return a builder for a server with {@code settings}}
+   *
+   * @param settings the settings
+   */
   public static Builder builder(TyrusSettings settings) {
     return new Builder(settings);
   }
@@ -211,7 +230,7 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
   }
 
   /**
-   * Returns the port the server listens on; with port 0 configured, the ephemeral one chosen.
+   * {@return the port the server listens on; with port 0 configured, the ephemeral one chosen}
    *
    * @throws IllegalStateException if the server is not running
    */
@@ -224,7 +243,7 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
   }
 
   /**
-   * Returns the endpoint's URI, {@code ws://host:port/path}.
+   * {@return the endpoint's URI, {@code ws://host:port/path}}
    *
    * @throws IllegalStateException if the server is not running
    */
@@ -233,17 +252,27 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
     return URI.create("ws://" + host + ":" + boundPort() + settings.path());
   }
 
-  /** Returns the settings this server runs with. */
+  /** {@return the settings this server runs with} */
   public TyrusSettings settings() {
     return settings;
   }
 
   /**
-   * Returns the hub behind this server, for stats, on-demand maintenance and tests. Transports
+   * {@return the hub behind this server, for stats, on-demand maintenance and tests} Transports
    * register connections on it; a host application normally needs only the port methods.
    */
   public ThreadHub hub() {
     return hub;
+  }
+
+  /**
+   * Returns what this server's connections have queued, read on demand (it walks every connection):
+   * for metrics gauges, see {@code threadwire-micrometer}.
+   *
+   * @return live stats of this server's outbound queues
+   */
+  public TransportStats transportStats() {
+    return ctx;
   }
 
   /** Returns what the connections of this server share; for the benchmarks' side-by-side modes. */
@@ -282,12 +311,18 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
     private Clock clock = Clock.systemUTC();
     private HandshakeAuthenticator authenticator = HandshakeAuthenticator.allowAll();
     private ThreadAccessPolicy accessPolicy = ThreadAccessPolicy.allowAll();
+    private MessagingListener listener = MessagingListener.none();
 
     private Builder(TyrusSettings settings) {
       this.settings = Objects.requireNonNull(settings, "settings");
     }
 
-    /** Sets the hub settings; default {@link HubSettings#defaults()}. */
+    /**
+     * Sets the hub settings; default {@link HubSettings#defaults()}.
+     *
+     * @param hubSettings the hub's settings
+     * @return this builder
+     */
     public Builder hubSettings(HubSettings hubSettings) {
       this.hubSettings = Objects.requireNonNull(hubSettings, "hubSettings");
       return this;
@@ -296,25 +331,51 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
     /**
      * Sets the hub's clock (send deadlines, history age, expiry); default the system UTC clock.
      * Socket-level timers (write timeout, idle timeout, pings, rate limit) always use wall time.
+     *
+     * @param clock the clock to read time from
+     * @return this builder
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Sets who may connect; default {@link HandshakeAuthenticator#allowAll()} (everyone). */
+    /**
+     * Sets who may connect; default {@link HandshakeAuthenticator#allowAll()} (everyone).
+     *
+     * @param authenticator who may connect
+     * @return this builder
+     */
     public Builder authenticator(HandshakeAuthenticator authenticator) {
       this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
       return this;
     }
 
-    /** Sets who may join which thread; default {@link ThreadAccessPolicy#allowAll()}. */
+    /**
+     * Sets who may join which thread; default {@link ThreadAccessPolicy#allowAll()}.
+     *
+     * @param accessPolicy who may join which thread
+     * @return this builder
+     */
     public Builder accessPolicy(ThreadAccessPolicy accessPolicy) {
       this.accessPolicy = Objects.requireNonNull(accessPolicy, "accessPolicy");
       return this;
     }
 
-    /** Returns a new server, not yet started. */
+    /**
+     * Sets who hears what this server does, for metrics: the hub's sends and joins, and the
+     * transport's slow consumers, rate-limited frames and refused handshakes; default {@link
+     * MessagingListener#none()}.
+     *
+     * @param listener called on the hot path and on I/O threads: see its contract
+     * @return this builder
+     */
+    public Builder listener(MessagingListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** {@return a new server, not yet started} */
     public TyrusThreadMessaging build() {
       return new TyrusThreadMessaging(this);
     }

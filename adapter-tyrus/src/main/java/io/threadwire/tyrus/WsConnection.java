@@ -73,6 +73,11 @@ public final class WsConnection extends Endpoint implements TransportConnection 
     return user;
   }
 
+  /** Returns this connection's outbound queue; for the transport's gauges. */
+  Outbound outbound() {
+    return out;
+  }
+
   /** Returns the Jakarta session, or null before {@code onOpen}; for the benchmarks. */
   Session session() {
     return session;
@@ -176,6 +181,9 @@ public final class WsConnection extends Endpoint implements TransportConnection 
     // Forget the connection before failing its frames: whoever sees an outcome naming it failed
     // also sees it gone from the thread.
     if (finished.compareAndSet(false, true)) {
+      if (cause == Causes.QUEUE_FULL || cause == Causes.WRITE_TIMEOUT) {
+        ctx.listener.slowConsumerCutOff(); // metrics hook (issue 15)
+      }
       ctx.connections.remove(id, this);
       ctx.hub.unregister(id);
     }
@@ -249,6 +257,7 @@ public final class WsConnection extends Endpoint implements TransportConnection 
         return;
       }
       if (!limiter.tryAcquire(now)) {
+        ctx.listener.frameRateLimited(); // metrics hook (issue 15)
         if (limiter.refusedInARow() >= ctx.settings.rateLimit().closeAfter()) {
           LOG.info("connection={} user={} closed for rate limit abuse", id, user);
           finish(CloseCodes.VIOLATED_POLICY, "rate limit exceeded", Causes.CLOSED);
@@ -282,6 +291,7 @@ public final class WsConnection extends Endpoint implements TransportConnection 
       return;
     }
     if (!limiter.tryAcquire(now)) {
+      ctx.listener.frameRateLimited(); // metrics hook (issue 15)
       if (limiter.refusedInARow() >= ctx.settings.rateLimit().closeAfter()) {
         finish(CloseCodes.VIOLATED_POLICY, "rate limit exceeded", Causes.CLOSED);
       }

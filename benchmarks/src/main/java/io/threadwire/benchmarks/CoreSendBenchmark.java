@@ -1,5 +1,7 @@
 package io.threadwire.benchmarks;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.threadwire.ConnectionId;
 import io.threadwire.Message;
 import io.threadwire.SendOptions;
@@ -7,8 +9,10 @@ import io.threadwire.SendOutcome;
 import io.threadwire.ThreadId;
 import io.threadwire.UserId;
 import io.threadwire.hub.ThreadHub;
+import io.threadwire.micrometer.ThreadwireMetrics;
 import io.threadwire.spi.DeliveryCallback;
 import io.threadwire.spi.Frame;
+import io.threadwire.spi.MessagingListener;
 import io.threadwire.spi.Since;
 import io.threadwire.spi.TransportConnection;
 import java.util.concurrent.CompletionStage;
@@ -33,7 +37,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * The core send path against its floor: {@code threadwireSend} sends through {@link ThreadHub} to N
  * no-op connections; {@code baseline} does what any fan-out must do at least, a {@link
  * ConcurrentHashMap} lookup and a loop handing one shared frame to N sinks. Run with {@code -prof
- * gc} to see {@code gc.alloc.rate.norm}: it must not grow with N.
+ * gc} to see {@code gc.alloc.rate.norm}: it must not grow with N. {@code metrics=micrometer} runs
+ * the same send with {@link ThreadwireMetrics} bound to a registry (counters and the latency timer
+ * move on every send); {@code none} with no listener. The target: within 5% of each other.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -46,6 +52,9 @@ public class CoreSendBenchmark {
   @Param({"1", "10", "1000", "10000"})
   int recipients;
 
+  @Param({"none", "noop", "counters", "micrometer"})
+  String metrics;
+
   private static final ThreadId ROOM = ThreadId.of("room");
   private ThreadHub hub;
   private Message message;
@@ -54,7 +63,24 @@ public class CoreSendBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    hub = ThreadHub.builder((t, e, o, m) -> m.payload()).build();
+    ThreadHub.Builder b = ThreadHub.builder((t, e, o, m) -> m.payload());
+    if (metrics.equals("micrometer")) {
+      ThreadwireMetrics meters = ThreadwireMetrics.create();
+      b.listener(meters.listener());
+      meters.bindTo(new SimpleMeterRegistry());
+    } else if (metrics.equals("noop")) {
+      b.listener(new MessagingListener() {});
+    } else if (metrics.equals("counters")) {
+      Counter c = Counter.builder("x").register(new SimpleMeterRegistry());
+      b.listener(
+          new MessagingListener() {
+            @Override
+            public void sendCompleted(SendOutcome outcome, long latencyNanos) {
+              c.increment();
+            }
+          });
+    }
+    hub = b.build();
     hub.start();
     Sink[] sinks = new Sink[recipients];
     for (int i = 0; i < recipients; i++) {

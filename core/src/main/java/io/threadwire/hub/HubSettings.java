@@ -55,6 +55,24 @@ public record HubSettings(
   /**
    * Validates every setting.
    *
+   * @param historyPolicies which history policy each thread uses (default {@link
+   *     HistoryPolicy#defaults()} for all)
+   * @param idempotencyMaxKeys the most idempotency keys remembered per thread; the oldest are
+   *     forgotten first (default 1000)
+   * @param idempotencyWindow how long an idempotency key is remembered (default 2m), however short
+   *     {@code idleThreadTtl} is
+   * @param idleThreadTtl how long a thread with no connection and no activity is kept, history
+   *     included (default 10m). A thread that still remembers an idempotency key younger than
+   *     {@code idempotencyWindow} is kept until that key leaves the window, so a TTL shorter than
+   *     the window never forgets keys early: an idle thread that was sent keyed messages lives up
+   *     to the longer of the two
+   * @param maintenanceInterval how often idle threads, old history and old keys are expired
+   *     (default 1s)
+   * @param maxMessageBytes the largest message accepted, by {@link
+   *     io.threadwire.Message#sizeEstimate()} (default 1 MiB)
+   * @param maxThreadsPerConnection the most threads one connection may join (default 100)
+   * @param sendTimeout how long a send waits for its writes before it completes with what it
+   *     achieved (default 10s)
    * @throws IllegalArgumentException naming the first setting out of range
    */
   public HubSettings {
@@ -68,12 +86,16 @@ public record HubSettings(
     atLeastOne(maxMessageBytes, "maxMessageBytes");
   }
 
-  /** Returns the defaults listed on this record. */
+  /** {@return the defaults listed on this record} */
   public static HubSettings defaults() {
     return DEFAULTS;
   }
 
-  /** Returns a copy with {@code sendTimeout}. */
+  /**
+   * {@return a copy with {@code sendTimeout}}
+   *
+   * @param value the new value
+   */
   public HubSettings withSendTimeout(Duration value) {
     return new HubSettings(
         value,
@@ -86,7 +108,11 @@ public record HubSettings(
         historyPolicies);
   }
 
-  /** Returns a copy with {@code idleThreadTtl}. */
+  /**
+   * {@return a copy with {@code idleThreadTtl}}
+   *
+   * @param value the new value
+   */
   public HubSettings withIdleThreadTtl(Duration value) {
     return new HubSettings(
         sendTimeout,
@@ -99,7 +125,12 @@ public record HubSettings(
         historyPolicies);
   }
 
-  /** Returns a copy with {@code idempotencyWindow} and {@code idempotencyMaxKeys}. */
+  /**
+   * {@return a copy with {@code idempotencyWindow} and {@code idempotencyMaxKeys}}
+   *
+   * @param window how long an idempotency key is remembered
+   * @param maxKeys the most idempotency keys remembered per thread
+   */
   public HubSettings withIdempotency(Duration window, int maxKeys) {
     return new HubSettings(
         sendTimeout,
@@ -112,7 +143,11 @@ public record HubSettings(
         historyPolicies);
   }
 
-  /** Returns a copy with {@code maxThreadsPerConnection}. */
+  /**
+   * {@return a copy with {@code maxThreadsPerConnection}}
+   *
+   * @param value the new value
+   */
   public HubSettings withMaxThreadsPerConnection(int value) {
     return new HubSettings(
         sendTimeout,
@@ -125,7 +160,11 @@ public record HubSettings(
         historyPolicies);
   }
 
-  /** Returns a copy with {@code maxMessageBytes}. */
+  /**
+   * {@return a copy with {@code maxMessageBytes}}
+   *
+   * @param value the new value
+   */
   public HubSettings withMaxMessageBytes(int value) {
     return new HubSettings(
         sendTimeout,
@@ -138,7 +177,11 @@ public record HubSettings(
         historyPolicies);
   }
 
-  /** Returns a copy with {@code maintenanceInterval}. */
+  /**
+   * {@return a copy with {@code maintenanceInterval}}
+   *
+   * @param value the new value
+   */
   public HubSettings withMaintenanceInterval(Duration value) {
     return new HubSettings(
         sendTimeout,
@@ -151,7 +194,11 @@ public record HubSettings(
         historyPolicies);
   }
 
-  /** Returns a copy with {@code historyPolicies}. */
+  /**
+   * {@return a copy with {@code historyPolicies}}
+   *
+   * @param value the new value
+   */
   public HubSettings withHistoryPolicies(HistoryPolicies value) {
     return new HubSettings(
         sendTimeout,
@@ -164,7 +211,11 @@ public record HubSettings(
         value);
   }
 
-  /** Returns a copy in which every thread uses {@code policy}. */
+  /**
+   * {@return a copy in which every thread uses {@code policy}}
+   *
+   * @param policy the history policy
+   */
   public HubSettings withHistoryPolicy(HistoryPolicy policy) {
     return withHistoryPolicies(HistoryPolicies.uniform(policy));
   }

@@ -30,7 +30,11 @@ public final class InMemoryHistoryStore implements HistoryStore {
     this.nextEpoch = new AtomicLong(ThreadLocalRandom.current().nextLong(1L << 51) + 1);
   }
 
-  /** Returns a new store; {@code clock} is accepted for symmetry with other stores. */
+  /**
+   * {@return a new store; {@code clock} is accepted for symmetry with other stores}
+   *
+   * @param clock the clock to read time from
+   */
   public static InMemoryHistoryStore create(Clock clock) {
     return new InMemoryHistoryStore(clock);
   }

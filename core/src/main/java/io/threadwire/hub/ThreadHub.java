@@ -14,6 +14,7 @@ import io.threadwire.spi.FrameEncoder;
 import io.threadwire.spi.HistoryEntry;
 import io.threadwire.spi.HistoryStore;
 import io.threadwire.spi.JoinResult;
+import io.threadwire.spi.MessagingListener;
 import io.threadwire.spi.Since;
 import io.threadwire.spi.TransportConnection;
 import java.lang.System.Logger.Level;
@@ -62,6 +63,7 @@ public final class ThreadHub implements ThreadMessaging {
   private final FrameEncoder encoder;
   private final HistoryStore historyStore;
   private final Clock clock;
+  private final MessagingListener listener;
   private final ConcurrentHashMap<ThreadId, ThreadState> threads = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<ConnectionId, Registration> connections =
       new ConcurrentHashMap<>();
@@ -73,12 +75,13 @@ public final class ThreadHub implements ThreadMessaging {
     this.settings = b.settings;
     this.encoder = b.encoder;
     this.clock = b.clock;
+    this.listener = b.listener;
     this.historyStore =
         b.historyStore != null ? b.historyStore : InMemoryHistoryStore.create(clock);
   }
 
   /**
-   * Returns a builder for a hub that encodes frames with {@code encoder}.
+   * {@return a builder for a hub that encodes frames with {@code encoder}}
    *
    * @param encoder the transport's encoder, called once per send
    */
@@ -90,6 +93,12 @@ public final class ThreadHub implements ThreadMessaging {
 
   @Override
   public CompletionStage<SendOutcome> send(ThreadId thread, Message message, SendOptions options) {
+    long started = Observed.start(listener); // metrics hook (issue 15)
+    return Observed.send(listener, started, sendUnobserved(thread, message, options)); // hook
+  }
+
+  private CompletionStage<SendOutcome> sendUnobserved(
+      ThreadId thread, Message message, SendOptions options) {
     Objects.requireNonNull(thread, "thread");
     Objects.requireNonNull(message, "message");
     Objects.requireNonNull(options, "options");
@@ -436,6 +445,7 @@ public final class ThreadHub implements ThreadMessaging {
   /**
    * Registers a transport connection so it can join threads.
    *
+   * @param connection the connection
    * @throws IllegalStateException if a connection with the same id is already registered, or if
    *     called from inside {@link TransportConnection#send} or {@link TransportConnection#joined}
    */
@@ -455,10 +465,20 @@ public final class ThreadHub implements ThreadMessaging {
    * join is in progress: then {@code joined} is not called and the join leaves no state behind (no
    * membership, no thread, no open history).
    *
+   * @param connectionId the registered connection
+   * @param thread the thread
+   * @param since where the client's recovery starts
+   * @return what the join did
    * @throws IllegalStateException if the connection is not registered, or if called from inside
    *     {@link TransportConnection#send} or {@link TransportConnection#joined}
    */
   public JoinResult join(ConnectionId connectionId, ThreadId thread, Since since) {
+    JoinResult result = joinUnobserved(connectionId, thread, since);
+    Observed.join(listener, result); // metrics hook (issue 15)
+    return result;
+  }
+
+  private JoinResult joinUnobserved(ConnectionId connectionId, ThreadId thread, Since since) {
     Objects.requireNonNull(thread, "thread");
     Objects.requireNonNull(since, "since");
     Dispatch.requireOutside("join");
@@ -563,6 +583,8 @@ public final class ThreadHub implements ThreadMessaging {
   /**
    * Removes a connection from {@code thread}.
    *
+   * @param connectionId the registered connection
+   * @param thread the thread
    * @return true if it was a member
    * @throws IllegalStateException if the connection is not registered, or if called from inside
    *     {@link TransportConnection#send} or {@link TransportConnection#joined}
@@ -579,6 +601,7 @@ public final class ThreadHub implements ThreadMessaging {
   /**
    * Removes a connection from every thread and forgets it; does nothing if it is unknown.
    *
+   * @param connectionId the registered connection
    * @throws IllegalStateException if called from inside {@link TransportConnection#send} or {@link
    *     TransportConnection#joined}: a transport learning there that its socket died must
    *     unregister from another thread
@@ -609,7 +632,11 @@ public final class ThreadHub implements ThreadMessaging {
     }
   }
 
-  /** Returns the threads a registered connection has joined; empty if it is unknown. */
+  /**
+   * {@return the threads a registered connection has joined; empty if it is unknown}
+   *
+   * @param connectionId the registered connection
+   */
   public Set<ThreadId> joinedThreads(ConnectionId connectionId) {
     Objects.requireNonNull(connectionId, "connectionId");
     Registration r = connections.get(connectionId);
@@ -694,7 +721,7 @@ public final class ThreadHub implements ThreadMessaging {
         });
   }
 
-  /** Returns a snapshot of what the hub holds; it walks every thread, so call it sparingly. */
+  /** {@return a snapshot of what the hub holds; it walks every thread, so call it sparingly} */
   public HubStats stats() {
     long memberships = 0;
     long messages = 0;
@@ -719,12 +746,12 @@ public final class ThreadHub implements ThreadMessaging {
     return new HubStats(count, connections.size(), memberships, messages, bytes, keys, pending);
   }
 
-  /** Returns the settings this hub runs with. */
+  /** {@return the settings this hub runs with} */
   public HubSettings settings() {
     return settings;
   }
 
-  /** Returns the clock this hub reads time from. */
+  /** {@return the clock this hub reads time from} */
   public Clock clock() {
     return clock;
   }
@@ -735,30 +762,58 @@ public final class ThreadHub implements ThreadMessaging {
     private HubSettings settings = HubSettings.defaults();
     private Clock clock = Clock.systemUTC();
     private HistoryStore historyStore;
+    private MessagingListener listener = MessagingListener.none();
 
     private Builder(FrameEncoder encoder) {
       this.encoder = Objects.requireNonNull(encoder, "encoder");
     }
 
-    /** Sets the settings; default {@link HubSettings#defaults()}. */
+    /**
+     * Sets the settings; default {@link HubSettings#defaults()}.
+     *
+     * @param settings the settings
+     * @return this builder
+     */
     public Builder settings(HubSettings settings) {
       this.settings = Objects.requireNonNull(settings, "settings");
       return this;
     }
 
-    /** Sets the clock; default the system UTC clock. */
+    /**
+     * Sets the clock; default the system UTC clock.
+     *
+     * @param clock the clock to read time from
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Sets the history store; default an {@link InMemoryHistoryStore} on the hub's clock. */
+    /**
+     * Sets the history store; default an {@link InMemoryHistoryStore} on the hub's clock.
+     *
+     * @param historyStore the history store
+     * @return this builder
+     */
     public Builder historyStore(HistoryStore historyStore) {
       this.historyStore = Objects.requireNonNull(historyStore, "historyStore");
       return this;
     }
 
-    /** Returns a new hub in state {@link State#NEW}. */
+    /**
+     * Sets who hears every send's outcome and every join, for metrics; default {@link
+     * MessagingListener#none()}.
+     *
+     * @param listener called on the hot path: see its contract
+     * @return this builder
+     */
+    public Builder listener(MessagingListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** {@return a new hub in state {@link State#NEW}} */
     public ThreadHub build() {
       return new ThreadHub(this);
     }

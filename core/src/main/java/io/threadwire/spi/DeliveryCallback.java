@@ -7,13 +7,22 @@ package io.threadwire.spi;
  */
 public interface DeliveryCallback {
 
-  /** The frame was written to {@code connection}. */
+  /**
+   * The frame was written to {@code connection}.
+   *
+   * @param connection the connection
+   */
   void delivered(TransportConnection connection);
 
-  /** The frame could not be written to {@code connection}, because of {@code cause}. */
+  /**
+   * The frame could not be written to {@code connection}, because of {@code cause}.
+   *
+   * @param connection the connection
+   * @param cause the underlying failure
+   */
   void failed(TransportConnection connection, Throwable cause);
 
-  /** Returns a callback that ignores both results. */
+  /** {@return a callback that ignores both results} */
   static DeliveryCallback ignoring() {
     return IgnoringCallback.INSTANCE;
   }

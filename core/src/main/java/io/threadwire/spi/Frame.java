@@ -23,6 +23,10 @@ public final class Frame {
    * Creates a frame.
    *
    * @param offset the history offset, or 0 for a transient message
+   * @param thread the thread
+   * @param epoch the epoch of the thread's history
+   * @param message the message
+   * @param text the text
    */
   public Frame(ThreadId thread, long epoch, long offset, Message message, String text) {
     this.thread = Objects.requireNonNull(thread, "thread");
@@ -32,35 +36,38 @@ public final class Frame {
     this.text = Objects.requireNonNull(text, "text");
   }
 
-  /** Returns the thread the message was sent to. */
+  /** {@return the thread the message was sent to} */
   public ThreadId thread() {
     return thread;
   }
 
-  /** Returns the epoch of the thread's history the offset belongs to. */
+  /** {@return the epoch of the thread's history the offset belongs to} */
   public long epoch() {
     return epoch;
   }
 
-  /** Returns the history offset, or 0 for a transient message. */
+  /** {@return the history offset, or 0 for a transient message} */
   public long offset() {
     return offset;
   }
 
-  /** Returns the message. */
+  /** {@return the message} */
   public Message message() {
     return message;
   }
 
-  /** Returns the encoded frame text. */
+  /** {@return the encoded frame text} */
   public String text() {
     return text;
   }
 
   /**
-   * Returns the transport form of this frame, computing it with {@code compute} on first use.
+   * {@return the transport form of this frame, computing it with {@code compute} on first use}
    * Concurrent first calls may compute it more than once; one result wins. A frame has one slot: a
    * transport must always pass the same kind of function.
+   *
+   * @param compute computes the transport form once
+   * @param <T> the transport form's type
    */
   @SuppressWarnings("unchecked")
   public <T> T transportForm(Function<Frame, T> compute) {

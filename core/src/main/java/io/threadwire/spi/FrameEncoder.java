@@ -11,9 +11,12 @@ import io.threadwire.ThreadId;
 public interface FrameEncoder {
 
   /**
-   * Returns the frame text for {@code message}.
+   * {@return the frame text for {@code message}}
    *
    * @param offset the history offset, or 0 for a transient message
+   * @param thread the thread
+   * @param epoch the epoch of the thread's history
+   * @param message the message
    * @throws RuntimeException if the message cannot be encoded; the send then ends in {@code
    *     ENCODING_FAILED}
    */

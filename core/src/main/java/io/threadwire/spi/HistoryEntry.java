@@ -13,7 +13,13 @@ import java.util.Objects;
  */
 public record HistoryEntry(long offset, Message message, Instant storedAt) {
 
-  /** Validates the entry. */
+  /**
+   * Validates the entry.
+   *
+   * @param message the message
+   * @param offset its offset in the thread, at least 1
+   * @param storedAt when it was stored, by the hub's clock
+   */
   public HistoryEntry {
     Objects.requireNonNull(message, "message");
     Objects.requireNonNull(storedAt, "storedAt");

@@ -12,6 +12,10 @@ public interface HistoryStore {
   /**
    * Opens the history of {@code thread}, creating it if needed. Called when the hub starts tracking
    * a thread; the hub calls {@link ThreadHistory#release()} when it stops.
+   *
+   * @param thread the thread
+   * @param policy the history policy
+   * @return the thread's history
    */
   ThreadHistory open(ThreadId thread, HistoryPolicy policy);
 }

@@ -38,12 +38,17 @@ public record JoinResult(
     NOT_RUNNING
   }
 
-  /** Returns true if the connection is a member of the thread after this join. */
+  /** {@return true if the connection is a member of the thread after this join} */
   public boolean isMember() {
     return status == Status.JOINED || status == Status.ALREADY_JOINED;
   }
 
-  /** Returns a refused join with {@code status}, no position and no recovery. */
+  /**
+   * {@return a refused join with {@code status}, no position and no recovery}
+   *
+   * @param thread the thread
+   * @param status the status
+   */
   public static JoinResult refused(ThreadId thread, Status status) {
     return new JoinResult(thread, status, 0, 0, false, 0, 0);
   }

@@ -18,14 +18,15 @@ public final class Since {
     this.epoch = epoch;
   }
 
-  /** Returns "live messages only": nothing is replayed. */
+  /** {@return "live messages only": nothing is replayed} */
   public static Since none() {
     return NONE;
   }
 
   /**
-   * Returns "replay everything after {@code offset}"; 0 replays the whole retained history.
+   * {@return "replay everything after {@code offset}"; 0 replays the whole retained history}
    *
+   * @param offset the history offset
    * @throws IllegalArgumentException if {@code offset} is negative
    */
   public static Since offset(long offset) {
@@ -33,9 +34,11 @@ public final class Since {
   }
 
   /**
-   * Returns "replay everything after {@code offset} of {@code epoch}": if the thread's epoch has
-   * changed since, everything retained is replayed and the join reports a gap.
+   * {@return "replay everything after {@code offset} of {@code epoch}": if the thread's epoch has
+   * changed since, everything retained is replayed and the join reports a gap}
    *
+   * @param epoch the epoch of the thread's history
+   * @param offset the history offset
    * @throws IllegalArgumentException if {@code offset} is negative
    */
   public static Since position(long epoch, long offset) {
@@ -45,17 +48,17 @@ public final class Since {
     return new Since(offset, epoch);
   }
 
-  /** Returns true if nothing is to be replayed. */
+  /** {@return true if nothing is to be replayed} */
   public boolean isNone() {
     return offset < 0;
   }
 
-  /** Returns the last offset the client saw; empty for {@link #none()}. */
+  /** {@return the last offset the client saw; empty for {@link #none()}} */
   public OptionalLong offset() {
     return offset < 0 ? OptionalLong.empty() : OptionalLong.of(offset);
   }
 
-  /** Returns the epoch the offset belongs to, if the client knows it. */
+  /** {@return the epoch the offset belongs to, if the client knows it} */
   public OptionalLong epoch() {
     return epoch < 0 ? OptionalLong.empty() : OptionalLong.of(epoch);
   }

@@ -10,30 +10,41 @@ import java.util.List;
  */
 public interface ThreadHistory {
 
-  /** Returns the epoch: it changes whenever history is lost (for example on restart). */
+  /** {@return the epoch: it changes whenever history is lost (for example on restart)} */
   long epoch();
 
-  /** Returns the offset of the newest message ever appended in this epoch, 0 if none. */
+  /** {@return the offset of the newest message ever appended in this epoch, 0 if none} */
   long lastOffset();
 
   /**
    * Stores {@code message} at the next offset, evicting by the policy's bounds first.
    *
+   * @param message the message
+   * @param now the current time
    * @return the new offset (at least 1), or -1 if the overflow policy is {@code REJECT} and the
    *     message does not fit
    */
   long append(Message message, Instant now);
 
-  /** Returns the retained messages with an offset greater than {@code offset}, oldest first. */
+  /**
+   * {@return the retained messages with an offset greater than {@code offset}, oldest first}
+   *
+   * @param offset the history offset
+   * @param now the current time
+   */
   List<HistoryEntry> readAfter(long offset, Instant now);
 
-  /** Evicts messages older than the policy's maximum age. */
+  /**
+   * Evicts messages older than the policy's maximum age.
+   *
+   * @param now the current time
+   */
   void evictExpired(Instant now);
 
-  /** Returns how many messages are retained. */
+  /** {@return how many messages are retained} */
   int size();
 
-  /** Returns the bytes retained, by {@link Message#sizeEstimate()}. */
+  /** {@return the bytes retained, by {@link Message#sizeEstimate()}} */
   long bytes();
 
   /** Releases the history: the thread is no longer tracked by this hub. */

@@ -28,10 +28,10 @@ import io.threadwire.UserId;
  */
 public interface TransportConnection {
 
-  /** Returns the connection's identity, unique among live connections. */
+  /** {@return the connection's identity, unique among live connections} */
   ConnectionId id();
 
-  /** Returns the user the connection was authenticated as. */
+  /** {@return the user the connection was authenticated as} */
   UserId user();
 
   /**
@@ -46,10 +46,12 @@ public interface TransportConnection {
    * Called when this connection has joined a thread, before any replayed message is handed to
    * {@link #send}; a transport uses it to acknowledge the join to its client first. The default
    * does nothing.
+   *
+   * @param result what the join did
    */
   default void joined(JoinResult result) {}
 
-  /** Returns a short description for logs; defaults to the id and user. */
+  /** {@return a short description for logs; defaults to the id and user} */
   default String describe() {
     UserId user = user();
     return id() + "(" + user + ")";

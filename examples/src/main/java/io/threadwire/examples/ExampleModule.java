@@ -11,7 +11,10 @@ import com.google.inject.multibindings.Multibinder;
 import com.sun.net.httpserver.HttpServer;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.threadwire.ThreadMessaging;
+import io.threadwire.micrometer.ThreadwireMetrics;
 import io.threadwire.startup.ReadinessCheck;
 import io.threadwire.startup.ReadinessState;
 import io.threadwire.startup.StartupSettings;
@@ -95,10 +98,13 @@ final class ExampleModule extends AbstractModule {
    */
   @Provides
   @Singleton
-  HttpServer httpServer(ExampleSettings settings) {
+  HttpServer httpServer(ExampleSettings settings, PrometheusMeterRegistry registry) {
     try {
-      return HttpServer.create(
-          new InetSocketAddress(settings.httpHost(), settings.httpPort()), BACKLOG);
+      HttpServer server =
+          HttpServer.create(
+              new InetSocketAddress(settings.httpHost(), settings.httpPort()), BACKLOG);
+      MetricsEndpoint.register(server, registry);
+      return server;
     } catch (IOException e) {
       throw new UncheckedIOException(
           "could not bind the HTTP server to "
@@ -122,6 +128,30 @@ final class ExampleModule extends AbstractModule {
     return a.getAddress().isLoopbackAddress()
         ? List.of(origin, "http://localhost:" + a.getPort())
         : List.of(origin);
+  }
+
+  /**
+   * The transport's meters. The example holds a handful of threads, so every gauge reads the hub
+   * afresh and a scrape is exact; a large deployment keeps the default one-second snapshot.
+   */
+  @Provides
+  @Singleton
+  ThreadwireMetrics threadwireMetrics() {
+    return ThreadwireMetrics.builder()
+        .percentiles(0.5, 0.99)
+        .statsMaxAge(java.time.Duration.ZERO)
+        .build();
+  }
+
+  /**
+   * The registry {@code /metrics} serves in Prometheus text format, with the transport's meters.
+   */
+  @Provides
+  @Singleton
+  PrometheusMeterRegistry prometheusRegistry(ThreadwireMetrics metrics) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    metrics.bindTo(registry);
+    return registry;
   }
 
   @Provides

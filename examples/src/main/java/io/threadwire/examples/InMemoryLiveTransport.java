@@ -3,6 +3,7 @@ package io.threadwire.examples;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.threadwire.ThreadMessaging;
 import io.threadwire.inmemory.InMemoryThreadMessaging;
+import io.threadwire.micrometer.ThreadwireMetrics;
 import java.util.Optional;
 
 /**
@@ -17,8 +18,14 @@ final class InMemoryLiveTransport implements LiveTransport {
   private final SseEventStream events;
 
   InMemoryLiveTransport(ObjectMapper json, ExampleSettings settings) {
+    this(json, settings, ThreadwireMetrics.create());
+  }
+
+  InMemoryLiveTransport(ObjectMapper json, ExampleSettings settings, ThreadwireMetrics metrics) {
     FrameJson frames = new FrameJson(json);
-    this.messaging = InMemoryThreadMessaging.builder().encoder(frames).build();
+    this.messaging =
+        InMemoryThreadMessaging.builder().encoder(frames).listener(metrics.listener()).build();
+    metrics.monitor(messaging.hub()::stats);
     this.events = new SseEventStream(messaging.hub(), frames, settings.eventQueueSize());
   }
 

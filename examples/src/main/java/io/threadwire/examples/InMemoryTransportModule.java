@@ -3,6 +3,7 @@ package io.threadwire.examples;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
+import io.threadwire.micrometer.ThreadwireMetrics;
 import jakarta.inject.Singleton;
 
 /** Binds the {@link LiveTransport} to the in-memory hub with its server-sent event stream. */
@@ -10,7 +11,7 @@ final class InMemoryTransportModule extends AbstractModule {
 
   @Provides
   @Singleton
-  LiveTransport transport(ObjectMapper json, ExampleSettings settings) {
-    return new InMemoryLiveTransport(json, settings);
+  LiveTransport transport(ObjectMapper json, ExampleSettings settings, ThreadwireMetrics metrics) {
+    return new InMemoryLiveTransport(json, settings, metrics);
   }
 }

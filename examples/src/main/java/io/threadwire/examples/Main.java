@@ -54,6 +54,7 @@ public final class Main {
     System.out.println("  agent run     POST " + base + "api/threads/{thread}/agent-runs");
     System.out.println("  live clients  " + app.liveEndpoint());
     System.out.println("  health        " + base + "health/ready  " + base + "health/live");
+    System.out.println("  metrics       " + base + "metrics (Prometheus text)");
     System.out.println();
     stopped.await();
   }

@@ -2,6 +2,7 @@ package io.threadwire.examples;
 
 import io.threadwire.ThreadMessaging;
 import io.threadwire.hub.HubSettings;
+import io.threadwire.micrometer.ThreadwireMetrics;
 import io.threadwire.tyrus.TyrusSettings;
 import io.threadwire.tyrus.TyrusThreadMessaging;
 
@@ -13,8 +14,13 @@ final class TyrusLiveTransport implements LiveTransport {
 
   private final TyrusThreadMessaging messaging;
 
-  TyrusLiveTransport(TyrusSettings settings, HubSettings hubSettings) {
-    this.messaging = TyrusThreadMessaging.create(settings, hubSettings);
+  TyrusLiveTransport(TyrusSettings settings, HubSettings hubSettings, ThreadwireMetrics metrics) {
+    this.messaging =
+        TyrusThreadMessaging.builder(settings)
+            .hubSettings(hubSettings)
+            .listener(metrics.listener())
+            .build();
+    metrics.monitor(messaging.hub()::stats, messaging.transportStats());
   }
 
   @Override

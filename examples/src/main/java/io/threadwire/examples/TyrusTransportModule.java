@@ -3,6 +3,7 @@ package io.threadwire.examples;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.typesafe.config.Config;
+import io.threadwire.micrometer.ThreadwireMetrics;
 import io.threadwire.tyrus.TyrusConfig;
 import io.threadwire.tyrus.TyrusSettings;
 import jakarta.inject.Named;
@@ -31,11 +32,12 @@ final class TyrusTransportModule extends AbstractModule {
 
   @Provides
   @Singleton
-  LiveTransport transport(Config config, @Named("page-origins") List<String> pageOrigins) {
+  LiveTransport transport(
+      Config config, @Named("page-origins") List<String> pageOrigins, ThreadwireMetrics metrics) {
     TyrusSettings configured = TyrusConfig.tyrusSettings(config);
     List<String> origins = new ArrayList<>(pageOrigins);
     configured.allowedOrigins().stream().filter(o -> !o.equals("*")).forEach(origins::add);
     TyrusSettings settings = configured.toBuilder().allowedOrigins(origins).build();
-    return new TyrusLiveTransport(settings, TyrusConfig.hubSettings(config));
+    return new TyrusLiveTransport(settings, TyrusConfig.hubSettings(config), metrics);
   }
 }

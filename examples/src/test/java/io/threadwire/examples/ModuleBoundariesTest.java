@@ -28,6 +28,7 @@ class ModuleBoundariesTest {
   private static final String TYRUS = "io.threadwire.tyrus..";
   private static final String STARTUP = "io.threadwire.startup..";
   private static final String TESTKIT = "io.threadwire.testkit..";
+  private static final String MICROMETER = "io.threadwire.micrometer..";
   private static final String EXAMPLES = "io.threadwire.examples..";
 
   private static final JavaClasses ALL =
@@ -39,7 +40,9 @@ class ModuleBoundariesTest {
   @DisplayName("every module's main classes are on the classpath, so no rule passes vacuously")
   void everyModuleIsImported() {
     for (String pkg :
-        new String[] {CORE_API, SPI, HUB, INMEMORY, TYRUS, STARTUP, TESTKIT, EXAMPLES}) {
+        new String[] {
+          CORE_API, SPI, HUB, INMEMORY, TYRUS, STARTUP, TESTKIT, MICROMETER, EXAMPLES
+        }) {
       assertThat(ALL.that(resideIn(pkg))).as(pkg).isNotEmpty();
     }
   }
@@ -69,10 +72,25 @@ class ModuleBoundariesTest {
   }
 
   @Test
+  @DisplayName("the Micrometer module reads core only: no adapter's internals, no startup or kit")
+  void micrometerDependsOnCoreOnly() {
+    mayNotDependOn(MICROMETER, INMEMORY, TYRUS, STARTUP, TESTKIT, EXAMPLES).check(ALL);
+  }
+
+  @Test
+  @DisplayName("no Threadwire module depends on the Micrometer module; only the app does")
+  void nothingDependsOnMicrometer() {
+    for (String pkg : new String[] {CORE_API, SPI, HUB, INMEMORY, TYRUS, STARTUP, TESTKIT}) {
+      mayNotDependOn(pkg, MICROMETER).check(ALL);
+    }
+  }
+
+  @Test
   @DisplayName("core depends on no other module")
   void coreDependsOnNoOtherModule() {
     for (String corePackage : new String[] {CORE_API, SPI, HUB}) {
-      mayNotDependOn(corePackage, INMEMORY, TYRUS, STARTUP, TESTKIT, EXAMPLES).check(ALL);
+      mayNotDependOn(corePackage, INMEMORY, TYRUS, STARTUP, TESTKIT, MICROMETER, EXAMPLES)
+          .check(ALL);
     }
   }
 

@@ -40,6 +40,13 @@ public record CheckReport(
   /**
    * Validates the report line.
    *
+   * @param attempts how many attempts were made, 0 if skipped
+   * @param cause the failure behind the last attempt, if one is known
+   * @param duration time from the first attempt to the last answer, zero if skipped
+   * @param name the check's name
+   * @param order the check's order
+   * @param reason the last attempt's reason or detail, or why the check was skipped
+   * @param status how the check ended, {@link Status#SKIPPED} if it never ran
    * @throws IllegalArgumentException if {@code attempts} or {@code duration} is negative
    */
   public CheckReport {
@@ -56,14 +63,14 @@ public record CheckReport(
     }
   }
 
-  /** Returns true if the check ended {@link Status#READY}. */
+  /** {@return true if the check ended {@link Status#READY}} */
   public boolean isReady() {
     return status == Status.READY;
   }
 
   /**
-   * Returns one human-readable line: name, status, duration, attempts, reason and cause, for
-   * example {@code messaging READY in 3ms (1 attempt): no connections yet}.
+   * {@return one human-readable line: name, status, duration, attempts, reason and cause, for
+   * example {@code messaging READY in 3ms (1 attempt): no connections yet}}
    */
   public String describe() {
     StringBuilder sb =

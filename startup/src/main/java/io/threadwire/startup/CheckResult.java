@@ -29,47 +29,69 @@ public final class CheckResult {
     this.cause = cause;
   }
 
-  /** Returns a {@link Status#READY} result; {@code detail} says what was found. */
+  /**
+   * {@return a {@link Status#READY} result; {@code detail} says what was found}
+   *
+   * @param detail what was found ready
+   */
   public static CheckResult ready(String detail) {
     return new CheckResult(Status.READY, detail, null);
   }
 
-  /** Returns a {@link Status#NOT_READY} result: not yet, try again later. */
+  /**
+   * {@return a {@link Status#NOT_READY} result: not yet, try again later}
+   *
+   * @param reason a human-readable reason
+   */
   public static CheckResult notReady(String reason) {
     return new CheckResult(Status.NOT_READY, reason, null);
   }
 
-  /** Returns a {@link Status#NOT_READY} result with the failure that made it so. */
+  /**
+   * {@return a {@link Status#NOT_READY} result with the failure that made it so}
+   *
+   * @param reason a human-readable reason
+   * @param cause the underlying failure
+   */
   public static CheckResult notReady(String reason, Throwable cause) {
     return new CheckResult(Status.NOT_READY, reason, Objects.requireNonNull(cause, "cause"));
   }
 
-  /** Returns a {@link Status#FAILED} result: broken, stop starting. */
+  /**
+   * {@return a {@link Status#FAILED} result: broken, stop starting}
+   *
+   * @param reason a human-readable reason
+   */
   public static CheckResult failed(String reason) {
     return new CheckResult(Status.FAILED, reason, null);
   }
 
-  /** Returns a {@link Status#FAILED} result with the failure behind it. */
+  /**
+   * {@return a {@link Status#FAILED} result with the failure behind it}
+   *
+   * @param reason a human-readable reason
+   * @param cause the underlying failure
+   */
   public static CheckResult failed(String reason, Throwable cause) {
     return new CheckResult(Status.FAILED, reason, Objects.requireNonNull(cause, "cause"));
   }
 
-  /** Returns how the attempt ended. */
+  /** {@return how the attempt ended} */
   public Status status() {
     return status;
   }
 
-  /** Returns true if the status is {@link Status#READY}. */
+  /** {@return true if the status is {@link Status#READY}} */
   public boolean isReady() {
     return status == Status.READY;
   }
 
-  /** Returns the human-readable reason or detail; never null, possibly empty. */
+  /** {@return the human-readable reason or detail; never null, possibly empty} */
   public String reason() {
     return reason;
   }
 
-  /** Returns the failure behind a not-ready or failed result, if one is known. */
+  /** {@return the failure behind a not-ready or failed result, if one is known} */
   public Optional<Throwable> cause() {
     return Optional.ofNullable(cause);
   }

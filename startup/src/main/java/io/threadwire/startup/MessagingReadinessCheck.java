@@ -55,12 +55,21 @@ public final class MessagingReadinessCheck implements ReadinessCheck {
     this.probeThread = probeThread;
   }
 
-  /** Returns a check that probes {@code messaging} on the default probe thread. */
+  /**
+   * {@return a check that probes {@code messaging} on the default probe thread}
+   *
+   * @param messaging the messaging instance to probe
+   */
   public static MessagingReadinessCheck create(ThreadMessaging messaging) {
     return create(messaging, StartupSettings.defaults().probeThread());
   }
 
-  /** Returns a check that probes {@code messaging} on {@code probeThread}. */
+  /**
+   * {@return a check that probes {@code messaging} on {@code probeThread}}
+   *
+   * @param messaging the messaging instance to probe
+   * @param probeThread the reserved thread the probe is sent to
+   */
   public static MessagingReadinessCheck create(ThreadMessaging messaging, ThreadId probeThread) {
     return new MessagingReadinessCheck(
         Objects.requireNonNull(messaging, "messaging"),
@@ -79,7 +88,7 @@ public final class MessagingReadinessCheck implements ReadinessCheck {
     return ORDER;
   }
 
-  /** Returns the thread the probe is sent to. */
+  /** {@return the thread the probe is sent to} */
   public ThreadId probeThread() {
     return probeThread;
   }

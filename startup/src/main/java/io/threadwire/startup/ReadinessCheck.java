@@ -24,20 +24,20 @@ import java.util.concurrent.CompletionStage;
  */
 public interface ReadinessCheck {
 
-  /** Returns a short, stable, unique name shown in reports and logs, for example "database". */
+  /** {@return a short, stable, unique name shown in reports and logs, for example "database"} */
   String name();
 
   /**
-   * Returns where this check runs: lower first; checks with the same order run by name. The default
-   * is 0; the messaging check uses {@link MessagingReadinessCheck#ORDER} to run first.
+   * {@return where this check runs: lower first; checks with the same order run by name} The
+   * default is 0; the messaging check uses {@link MessagingReadinessCheck#ORDER} to run first.
    */
   default int order() {
     return 0;
   }
 
   /**
-   * Returns how long one attempt may take; empty (the default) uses the configured default check
-   * timeout, {@link StartupSettings#checkTimeout()}.
+   * {@return how long one attempt may take; empty (the default) uses the configured default check
+   * timeout, {@link StartupSettings#checkTimeout()}}
    */
   default Optional<Duration> timeout() {
     return Optional.empty();

@@ -29,10 +29,11 @@ public final class ReadinessReport {
   }
 
   /**
-   * Returns a report of {@code checks}, given in run order.
+   * {@return a report of {@code checks}, given in run order}
    *
    * @param startedAt when the run started
    * @param duration how long the whole run took
+   * @param checks the readiness checks to run
    */
   public static ReadinessReport of(Instant startedAt, Duration duration, List<CheckReport> checks) {
     return new ReadinessReport(startedAt, duration, checks);
@@ -52,37 +53,41 @@ public final class ReadinessReport {
     return status;
   }
 
-  /** Returns the overall status: ready only if every check is ready. */
+  /** {@return the overall status: ready only if every check is ready} */
   public CheckResult.Status status() {
     return status;
   }
 
-  /** Returns true if the overall status is {@link CheckResult.Status#READY}. */
+  /** {@return true if the overall status is {@link CheckResult.Status#READY}} */
   public boolean isReady() {
     return status == CheckResult.Status.READY;
   }
 
-  /** Returns when the run started. */
+  /** {@return when the run started} */
   public Instant startedAt() {
     return startedAt;
   }
 
-  /** Returns how long the whole run took. */
+  /** {@return how long the whole run took} */
   public Duration duration() {
     return duration;
   }
 
-  /** Returns every check in run order; empty if none was configured. */
+  /** {@return every check in run order; empty if none was configured} */
   public List<CheckReport> checks() {
     return checks;
   }
 
-  /** Returns the check, by name, if it is part of this report. */
+  /**
+   * {@return the check, by name, if it is part of this report}
+   *
+   * @param name the name
+   */
   public Optional<CheckReport> check(String name) {
     return checks.stream().filter(c -> c.name().equals(name)).findFirst();
   }
 
-  /** Returns the first check, in run order, that ended neither ready nor skipped. */
+  /** {@return the first check, in run order, that ended neither ready nor skipped} */
   public Optional<CheckReport> firstFailure() {
     return checks.stream()
         .filter(
@@ -93,8 +98,8 @@ public final class ReadinessReport {
   }
 
   /**
-   * Returns one line for logs, for example {@code READY in 4ms: 1 check ready (messaging: messaging
-   * accepted the probe: no connections yet)}.
+   * {@return one line for logs, for example {@code READY in 4ms: 1 check ready (messaging:
+   * messaging accepted the probe: no connections yet)}}
    */
   public String summary() {
     StringBuilder sb = new StringBuilder().append(status);
@@ -133,8 +138,8 @@ public final class ReadinessReport {
   }
 
   /**
-   * Returns the full report: the {@link #summary()} line, then one numbered line per check in run
-   * order with its status, duration, attempts, reason and cause.
+   * {@return the full report: the {@link #summary()} line, then one numbered line per check in run
+   * order with its status, duration, attempts, reason and cause}
    */
   public String describe() {
     StringBuilder sb = new StringBuilder(summary());
@@ -149,11 +154,11 @@ public final class ReadinessReport {
   }
 
   /**
-   * Returns the report as a JSON object, for health endpoints: {@code status}, {@code ready},
+   * {@return the report as a JSON object, for health endpoints: {@code status}, {@code ready},
    * {@code startedAt}, {@code durationMs}, {@code summary}, {@code firstFailure} (only when there
    * is one) and {@code checks}, an array of objects with {@code name}, {@code order}, {@code
    * status}, {@code attempts}, {@code durationMs}, {@code reason} and {@code cause} (only when
-   * known).
+   * known)}
    *
    * <p>Reasons and causes are meant for operators; an endpoint open to the public may prefer to
    * expose only {@code status}.

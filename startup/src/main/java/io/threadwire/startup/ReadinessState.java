@@ -38,22 +38,26 @@ public final class ReadinessState {
     this.sequence = sequence;
   }
 
-  /** Returns a state in {@link Status#STARTING} that refreshes itself with {@code sequence}. */
+  /**
+   * {@return a state in {@link Status#STARTING} that refreshes itself with {@code sequence}}
+   *
+   * @param sequence the startup sequence whose checks it re-runs
+   */
   public static ReadinessState create(StartupSequence sequence) {
     return new ReadinessState(Objects.requireNonNull(sequence, "sequence"));
   }
 
-  /** Returns the status now; never blocks. */
+  /** {@return the status now; never blocks} */
   public Status status() {
     return snapshot.status;
   }
 
-  /** Returns true if the status is {@link Status#READY}. */
+  /** {@return true if the status is {@link Status#READY}} */
   public boolean isReady() {
     return snapshot.status == Status.READY;
   }
 
-  /** Returns the report of the last finished run; empty while {@link Status#STARTING}. */
+  /** {@return the report of the last finished run; empty while {@link Status#STARTING}} */
   public Optional<ReadinessReport> lastReport() {
     return snapshot.report;
   }
@@ -62,6 +66,8 @@ public final class ReadinessState {
    * Attempts every check once in the background (see {@link StartupSequence#checkOnce()}) and
    * updates this state before the returned stage completes. The caller is not blocked; the stage
    * completes within the configured deadline.
+   *
+   * @return the new report, when every check has answered
    */
   public CompletionStage<ReadinessReport> refresh() {
     while (true) {
@@ -112,9 +118,9 @@ public final class ReadinessState {
   }
 
   /**
-   * Returns the state as a JSON object: {@code {"status":"STARTING"}} before the first report, else
-   * {@code {"status":"READY","report":{...}}} with the report as {@link ReadinessReport#toJson()}
-   * renders it. Never blocks.
+   * {@return the state as a JSON object: {@code {"status":"STARTING"}} before the first report,
+   * else {@code {"status":"READY","report":{...}}} with the report as {@link
+   * ReadinessReport#toJson()} renders it} Never blocks.
    */
   public String toJson() {
     Snapshot s = snapshot;

@@ -34,9 +34,12 @@ public final class Startup {
   }
 
   /**
-   * Returns a startup of {@code checks}, preceded by a messaging readiness check of {@code
-   * messaging} if {@link StartupSettings#probeEnabled()}.
+   * {@return a startup of {@code checks}, preceded by a messaging readiness check of {@code
+   * messaging} if {@link StartupSettings#probeEnabled()}}
    *
+   * @param checks the readiness checks to run
+   * @param messaging the messaging instance to probe
+   * @param settings the settings
    * @throws IllegalArgumentException if two checks share a name or a check's timeout is not
    *     positive
    */
@@ -48,6 +51,12 @@ public final class Startup {
   /**
    * Like {@link #create(StartupSettings, ThreadMessaging, List)}, reading the time from {@code
    * clock}; tests pass a manual clock.
+   *
+   * @param checks the readiness checks to run
+   * @param clock the clock to read time from
+   * @param messaging the messaging instance to probe
+   * @param settings the settings
+   * @return a startup, not yet run
    */
   public static Startup create(
       StartupSettings settings,
@@ -87,17 +96,19 @@ public final class Startup {
   /**
    * Starts the startup sequence without waiting; the stage completes with the report, ready or not,
    * and the readiness state follows.
+   *
+   * @return the report, when the sequence ends
    */
   public CompletionStage<ReadinessReport> runAsync() {
     return readiness.track(sequence.runAsync().toCompletableFuture());
   }
 
-  /** Returns the readiness state a health endpoint reads. */
+  /** {@return the readiness state a health endpoint reads} */
   public ReadinessState readiness() {
     return readiness;
   }
 
-  /** Returns the sequence this startup runs. */
+  /** {@return the sequence this startup runs} */
   public StartupSequence sequence() {
     return sequence;
   }

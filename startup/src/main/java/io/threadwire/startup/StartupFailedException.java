@@ -13,7 +13,11 @@ public final class StartupFailedException extends RuntimeException {
   // Transient: a report holds arbitrary causes; the message keeps its text across serialization.
   private final transient ReadinessReport report;
 
-  /** Creates the exception for {@code report}, which must not be ready. */
+  /**
+   * Creates the exception for {@code report}, which must not be ready.
+   *
+   * @param report the failed startup's report
+   */
   public StartupFailedException(ReadinessReport report) {
     super(message(report), report.firstFailure().flatMap(CheckReport::cause).orElse(null));
     if (report.isReady()) {
@@ -31,12 +35,12 @@ public final class StartupFailedException extends RuntimeException {
     return "Threadwire startup failed: " + first + System.lineSeparator() + report.describe();
   }
 
-  /** Returns the full report of the failed run. */
+  /** {@return the full report of the failed run} */
   public ReadinessReport report() {
     return report;
   }
 
-  /** Returns the check that failed first. */
+  /** {@return the check that failed first} */
   public CheckReport firstFailure() {
     return report.firstFailure().orElseThrow();
   }

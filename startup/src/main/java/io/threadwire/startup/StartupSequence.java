@@ -89,8 +89,10 @@ public final class StartupSequence {
   }
 
   /**
-   * Returns a sequence of {@code checks} with {@code settings}, timed by the system clock.
+   * {@return a sequence of {@code checks} with {@code settings}, timed by the system clock}
    *
+   * @param checks the readiness checks to run
+   * @param settings the settings
    * @throws IllegalArgumentException if two checks share a name, a name is blank, or a check's
    *     timeout is not positive
    */
@@ -100,9 +102,12 @@ public final class StartupSequence {
   }
 
   /**
-   * Returns a sequence of {@code checks} with {@code settings} that reads the time from {@code
-   * clock} to measure durations and the deadline; tests pass a manual clock.
+   * {@return a sequence of {@code checks} with {@code settings} that reads the time from {@code
+   * clock} to measure durations and the deadline; tests pass a manual clock}
    *
+   * @param checks the readiness checks to run
+   * @param clock the clock to read time from
+   * @param settings the settings
    * @throws IllegalArgumentException if two checks share a name, a name is blank, or a check's
    *     timeout is not positive
    */
@@ -124,12 +129,12 @@ public final class StartupSequence {
     return new StartupSequence(settings, List.copyOf(plan), clock);
   }
 
-  /** Returns the checks in the order they run. */
+  /** {@return the checks in the order they run} */
   public List<ReadinessCheck> checks() {
     return plan.stream().map(Planned::check).toList();
   }
 
-  /** Returns the settings this sequence runs with. */
+  /** {@return the settings this sequence runs with} */
   public StartupSettings settings() {
     return settings;
   }
@@ -167,6 +172,8 @@ public final class StartupSequence {
   /**
    * Starts the startup sequence without waiting: the stage completes, ready or not, with the
    * report, and never later than about the deadline.
+   *
+   * @return the report, when the sequence ends
    */
   public CompletionStage<ReadinessReport> runAsync() {
     return start(true).result().copy();
@@ -175,6 +182,8 @@ public final class StartupSequence {
   /**
    * Attempts every check once, without retries, for a readiness probe after startup. The stage
    * completes with the report within the deadline; the caller is never blocked.
+   *
+   * @return the report of one attempt of every check
    */
   public CompletionStage<ReadinessReport> checkOnce() {
     return start(false).result().copy();

@@ -48,6 +48,19 @@ public record StartupSettings(
   /**
    * Validates every setting.
    *
+   * @param backoffInitial the pause before the first retry of a not-ready check ({@code
+   *     backoff.initial}, default 100ms)
+   * @param backoffMax the longest pause between retries ({@code backoff.max}, default 2s)
+   * @param backoffMultiplier how much each pause grows over the previous one ({@code
+   *     backoff.multiplier}, default 2.0)
+   * @param checkTimeout how long one attempt of a check may take unless the check sets its own
+   *     timeout ({@code check-timeout}, default 5s)
+   * @param deadline how long startup may take in total, retries and backoff included ({@code
+   *     deadline}, default 30s)
+   * @param probeEnabled whether {@link Startup} adds the {@link MessagingReadinessCheck} ({@code
+   *     probe.enabled}, default true)
+   * @param probeThread the reserved thread the messaging probe is sent to; no real client should
+   *     join it ({@code probe.thread}, default {@code threadwire.probe})
    * @throws IllegalArgumentException naming the first setting out of range
    */
   public StartupSettings {
@@ -70,7 +83,7 @@ public record StartupSettings(
     Objects.requireNonNull(probeThread, "probeThread");
   }
 
-  /** Returns the defaults listed on this record, the same as the module's reference.conf. */
+  /** {@return the defaults listed on this record, the same as the module's reference.conf} */
   public static StartupSettings defaults() {
     return DEFAULTS;
   }
@@ -83,6 +96,8 @@ public record StartupSettings(
    * environment variables: pass {@code ConfigFactory.load()} to have Typesafe Config's usual
    * overrides. An unresolved {@code config} is resolved without the environment.
    *
+   * @param config the configuration to read
+   * @return the settings read
    * @throws com.typesafe.config.ConfigException naming the key, if a value has the wrong type, is
    *     out of range, or a key under {@code threadwire.startup} is unknown
    */
@@ -91,7 +106,11 @@ public record StartupSettings(
     return StartupConfigReader.read(config);
   }
 
-  /** Returns a copy with {@code deadline}. */
+  /**
+   * {@return a copy with {@code deadline}}
+   *
+   * @param value the new value
+   */
   public StartupSettings withDeadline(Duration value) {
     return new StartupSettings(
         value,
@@ -103,25 +122,43 @@ public record StartupSettings(
         probeThread);
   }
 
-  /** Returns a copy with {@code checkTimeout}. */
+  /**
+   * {@return a copy with {@code checkTimeout}}
+   *
+   * @param value the new value
+   */
   public StartupSettings withCheckTimeout(Duration value) {
     return new StartupSettings(
         deadline, value, backoffInitial, backoffMax, backoffMultiplier, probeEnabled, probeThread);
   }
 
-  /** Returns a copy with the backoff between retries of a not-ready check. */
+  /**
+   * {@return a copy with the backoff between retries of a not-ready check}
+   *
+   * @param initial the first delay
+   * @param max the longest delay
+   * @param multiplier the factor each retry delay grows by
+   */
   public StartupSettings withBackoff(Duration initial, Duration max, double multiplier) {
     return new StartupSettings(
         deadline, checkTimeout, initial, max, multiplier, probeEnabled, probeThread);
   }
 
-  /** Returns a copy with the messaging probe enabled or disabled. */
+  /**
+   * {@return a copy with the messaging probe enabled or disabled}
+   *
+   * @param value the new value
+   */
   public StartupSettings withProbeEnabled(boolean value) {
     return new StartupSettings(
         deadline, checkTimeout, backoffInitial, backoffMax, backoffMultiplier, value, probeThread);
   }
 
-  /** Returns a copy with {@code probeThread}. */
+  /**
+   * {@return a copy with {@code probeThread}}
+   *
+   * @param value the new value
+   */
   public StartupSettings withProbeThread(ThreadId value) {
     return new StartupSettings(
         deadline, checkTimeout, backoffInitial, backoffMax, backoffMultiplier, probeEnabled, value);

@@ -40,7 +40,11 @@ public final class ThreadwireStartupModule extends AbstractModule {
     this.settings = settings;
   }
 
-  /** Returns a module that builds {@link Startup} with {@code settings}. */
+  /**
+   * {@return a module that builds {@link Startup} with {@code settings}}
+   *
+   * @param settings the settings
+   */
   public static ThreadwireStartupModule create(StartupSettings settings) {
     return new ThreadwireStartupModule(Objects.requireNonNull(settings, "settings"));
   }

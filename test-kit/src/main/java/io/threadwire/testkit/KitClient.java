@@ -11,19 +11,34 @@ import java.util.List;
  */
 public interface KitClient extends AutoCloseable {
 
-  /** Returns the server-side id of this connection, as outcomes name it. */
+  /** {@return the server-side id of this connection, as outcomes name it} */
   ConnectionId id();
 
-  /** Joins {@code thread} for live messages only and waits for the acknowledgement. */
+  /**
+   * Joins {@code thread} for live messages only and waits for the acknowledgement.
+   *
+   * @param thread the thread
+   * @return what the join did
+   */
   KitJoin join(ThreadId thread);
 
-  /** Joins {@code thread}, replaying after {@code sinceOffset}, and waits for the ack. */
+  /**
+   * Joins {@code thread}, replaying after {@code sinceOffset}, and waits for the ack.
+   *
+   * @param thread the thread
+   * @param sinceOffset the last offset the client saw
+   * @return what the join did
+   */
   KitJoin join(ThreadId thread, long sinceOffset);
 
-  /** Leaves {@code thread} and waits until the transport has processed it. */
+  /**
+   * Leaves {@code thread} and waits until the transport has processed it.
+   *
+   * @param thread the thread
+   */
   void leave(ThreadId thread);
 
-  /** Returns every message received so far, in arrival order. */
+  /** {@return every message received so far, in arrival order} */
   List<KitMessage> received();
 
   /** Disconnects and waits until the transport has forgotten the connection. */

@@ -21,12 +21,23 @@ public record KitJoin(
     long missed,
     Optional<String> refusal) {
 
-  /** Returns an accepted join. */
+  /**
+   * {@return an accepted join}
+   *
+   * @param epoch the epoch of the thread's history
+   * @param offset the history offset
+   * @param recovered whether every missed message was replayed
+   * @param missed how many messages could not be replayed
+   */
   public static KitJoin accepted(long epoch, long offset, boolean recovered, long missed) {
     return new KitJoin(true, epoch, offset, recovered, missed, Optional.empty());
   }
 
-  /** Returns a refused join with a stable refusal code. */
+  /**
+   * {@return a refused join with a stable refusal code}
+   *
+   * @param code the error code
+   */
   public static KitJoin refused(String code) {
     return new KitJoin(false, 0, 0, false, 0, Optional.of(code));
   }

@@ -10,13 +10,18 @@ import io.threadwire.hub.HubStats;
  */
 public interface KitTransport extends AutoCloseable {
 
-  /** Returns the port under test, already started. */
+  /** {@return the port under test, already started} */
   ThreadMessaging messaging();
 
-  /** Connects a new client of {@code user}. */
+  /**
+   * Connects a new client of {@code user}.
+   *
+   * @param user the user
+   * @return the connected client
+   */
   KitClient connect(UserId user);
 
-  /** Returns true if {@link #connect(UserId, KitFault)} is supported. */
+  /** {@return true if {@link #connect(UserId, KitFault)} is supported} */
   default boolean supportsFaults() {
     return false;
   }
@@ -24,6 +29,9 @@ public interface KitTransport extends AutoCloseable {
   /**
    * Connects a client whose writes suffer {@code fault}.
    *
+   * @param user the user
+   * @param fault the fault its writes suffer
+   * @return the connected client
    * @throws UnsupportedOperationException unless {@link #supportsFaults()}
    */
   default KitClient connect(UserId user, KitFault fault) {
@@ -33,7 +41,7 @@ public interface KitTransport extends AutoCloseable {
   /** Runs the hub's maintenance now: expiry of sends, history, keys and idle threads. */
   void runMaintenance();
 
-  /** Returns the hub's stats. */
+  /** {@return the hub's stats} */
   HubStats stats();
 
   /** Closes the port and every client. */

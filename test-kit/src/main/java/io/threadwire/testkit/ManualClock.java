@@ -21,12 +21,16 @@ public final class ManualClock extends Clock {
     this.zone = zone;
   }
 
-  /** Returns a clock standing at 2026-01-01T00:00:00Z. */
+  /** {@return a clock standing at 2026-01-01T00:00:00Z} */
   public static ManualClock create() {
     return at(Instant.parse("2026-01-01T00:00:00Z"));
   }
 
-  /** Returns a clock standing at {@code start}. */
+  /**
+   * {@return a clock standing at {@code start}}
+   *
+   * @param start the starting instant
+   */
   public static ManualClock at(Instant start) {
     return new ManualClock(Objects.requireNonNull(start, "start"), ZoneOffset.UTC);
   }
@@ -34,6 +38,7 @@ public final class ManualClock extends Clock {
   /**
    * Moves the clock forward by {@code amount}.
    *
+   * @param amount how far to move the clock
    * @throws IllegalArgumentException if {@code amount} is negative
    */
   public synchronized void advance(Duration amount) {

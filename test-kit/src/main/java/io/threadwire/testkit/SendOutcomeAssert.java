@@ -22,12 +22,22 @@ public final class SendOutcomeAssert extends AbstractAssert<SendOutcomeAssert, S
     super(actual, SendOutcomeAssert.class);
   }
 
-  /** Starts assertions on {@code outcome}. */
+  /**
+   * Starts assertions on {@code outcome}.
+   *
+   * @param outcome the outcome to check
+   * @return assertions on the outcome
+   */
   public static SendOutcomeAssert assertThat(SendOutcome outcome) {
     return new SendOutcomeAssert(outcome);
   }
 
-  /** Waits up to 10 seconds for {@code stage}, then starts assertions on its outcome. */
+  /**
+   * Waits up to 10 seconds for {@code stage}, then starts assertions on its outcome.
+   *
+   * @param stage the stage to wait for
+   * @return assertions on the outcome
+   */
   public static SendOutcomeAssert assertThatOutcomeOf(CompletionStage<SendOutcome> stage) {
     try {
       return new SendOutcomeAssert(stage.toCompletableFuture().get(10, TimeUnit.SECONDS));
@@ -36,7 +46,12 @@ public final class SendOutcomeAssert extends AbstractAssert<SendOutcomeAssert, S
     }
   }
 
-  /** Checks the status. */
+  /**
+   * Checks the status.
+   *
+   * @param status the status
+   * @return this assertion
+   */
   public SendOutcomeAssert hasStatus(Status status) {
     isNotNull();
     if (actual.status() != status) {
@@ -45,27 +60,48 @@ public final class SendOutcomeAssert extends AbstractAssert<SendOutcomeAssert, S
     return this;
   }
 
-  /** Checks the status is {@link Status#DELIVERED}. */
+  /**
+   * Checks the status is {@link Status#DELIVERED}.
+   *
+   * @return this assertion
+   */
   public SendOutcomeAssert isDelivered() {
     return hasStatus(Status.DELIVERED);
   }
 
-  /** Checks the status is {@link Status#QUEUED}. */
+  /**
+   * Checks the status is {@link Status#QUEUED}.
+   *
+   * @return this assertion
+   */
   public SendOutcomeAssert isQueued() {
     return hasStatus(Status.QUEUED);
   }
 
-  /** Checks the status is {@link Status#NO_RECIPIENTS}. */
+  /**
+   * Checks the status is {@link Status#NO_RECIPIENTS}.
+   *
+   * @return this assertion
+   */
   public SendOutcomeAssert hasNoRecipients() {
     return hasStatus(Status.NO_RECIPIENTS);
   }
 
-  /** Checks the status is {@link Status#ERROR}. */
+  /**
+   * Checks the status is {@link Status#ERROR}.
+   *
+   * @return this assertion
+   */
   public SendOutcomeAssert isError() {
     return hasStatus(Status.ERROR);
   }
 
-  /** Checks the status is {@link Status#ERROR} of {@code kind}. */
+  /**
+   * Checks the status is {@link Status#ERROR} of {@code kind}.
+   *
+   * @param kind what kind of error
+   * @return this assertion
+   */
   public SendOutcomeAssert isError(ErrorKind kind) {
     isError();
     if (actual.errorKind().orElse(null) != kind) {
@@ -74,7 +110,11 @@ public final class SendOutcomeAssert extends AbstractAssert<SendOutcomeAssert, S
     return this;
   }
 
-  /** Checks the outcome is accepted (not an error). */
+  /**
+   * Checks the outcome is accepted (not an error).
+   *
+   * @return this assertion
+   */
   public SendOutcomeAssert isAccepted() {
     isNotNull();
     if (!actual.isAccepted()) {
@@ -83,7 +123,12 @@ public final class SendOutcomeAssert extends AbstractAssert<SendOutcomeAssert, S
     return this;
   }
 
-  /** Checks the delivered count. */
+  /**
+   * Checks the delivered count.
+   *
+   * @param expected the expected value
+   * @return this assertion
+   */
   public SendOutcomeAssert hasDeliveredCount(int expected) {
     isNotNull();
     if (actual.deliveredCount() != expected) {
@@ -92,7 +137,12 @@ public final class SendOutcomeAssert extends AbstractAssert<SendOutcomeAssert, S
     return this;
   }
 
-  /** Checks the failed count. */
+  /**
+   * Checks the failed count.
+   *
+   * @param expected the expected value
+   * @return this assertion
+   */
   public SendOutcomeAssert hasFailedCount(int expected) {
     isNotNull();
     if (actual.failedCount() != expected) {
@@ -101,7 +151,12 @@ public final class SendOutcomeAssert extends AbstractAssert<SendOutcomeAssert, S
     return this;
   }
 
-  /** Checks that the failed connections include {@code id}. */
+  /**
+   * Checks that the failed connections include {@code id}.
+   *
+   * @param id the id
+   * @return this assertion
+   */
   public SendOutcomeAssert hasFailedConnection(ConnectionId id) {
     isNotNull();
     if (!actual.failedConnections().contains(id)) {
@@ -110,7 +165,12 @@ public final class SendOutcomeAssert extends AbstractAssert<SendOutcomeAssert, S
     return this;
   }
 
-  /** Checks the history offset. */
+  /**
+   * Checks the history offset.
+   *
+   * @param expected the expected value
+   * @return this assertion
+   */
   public SendOutcomeAssert hasOffset(long expected) {
     isNotNull();
     if (actual.offset().isEmpty() || actual.offset().getAsLong() != expected) {
@@ -119,7 +179,11 @@ public final class SendOutcomeAssert extends AbstractAssert<SendOutcomeAssert, S
     return this;
   }
 
-  /** Checks the message was not stored. */
+  /**
+   * Checks the message was not stored.
+   *
+   * @return this assertion
+   */
   public SendOutcomeAssert hasNoOffset() {
     isNotNull();
     if (actual.offset().isPresent()) {
@@ -128,7 +192,11 @@ public final class SendOutcomeAssert extends AbstractAssert<SendOutcomeAssert, S
     return this;
   }
 
-  /** Checks the outcome answers a duplicate send. */
+  /**
+   * Checks the outcome answers a duplicate send.
+   *
+   * @return this assertion
+   */
   public SendOutcomeAssert isDuplicate() {
     isNotNull();
     if (!actual.isDuplicate()) {
@@ -137,7 +205,12 @@ public final class SendOutcomeAssert extends AbstractAssert<SendOutcomeAssert, S
     return this;
   }
 
-  /** Checks the reason contains {@code text}. */
+  /**
+   * Checks the reason contains {@code text}.
+   *
+   * @param text the text
+   * @return this assertion
+   */
   public SendOutcomeAssert hasReasonContaining(String text) {
     isNotNull();
     if (!actual.reason().contains(text)) {

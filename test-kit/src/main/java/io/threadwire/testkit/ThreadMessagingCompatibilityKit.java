@@ -59,15 +59,22 @@ public abstract class ThreadMessagingCompatibilityKit {
   /** The clock every transport of this kit runs on. */
   protected final ManualClock clock = ManualClock.create();
 
+  /** Creates the kit; an adapter's test subclasses it and implements the hooks. */
+  protected ThreadMessagingCompatibilityKit() {}
+
   private final List<KitTransport> opened = new ArrayList<>();
 
   /**
    * Opens the transport under test with {@code settings} and {@code clock}, starts its port and
    * returns it. Called at most once per test.
+   *
+   * @param settings the settings
+   * @param clock the clock to read time from
+   * @return the transport under test
    */
   protected abstract KitTransport open(HubSettings settings, Clock clock);
 
-  /** Returns the settings tests start from; an adapter may override, for example, timeouts. */
+  /** {@return the settings tests start from; an adapter may override, for example, timeouts} */
   protected HubSettings baseSettings() {
     return HubSettings.defaults()
         .withHistoryPolicies(

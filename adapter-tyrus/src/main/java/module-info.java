@@ -1,0 +1,32 @@
+/**
+ * Threadwire's WebSocket server on Jakarta WebSocket, Eclipse Tyrus and Grizzly: the wire protocol,
+ * handshake authentication, limits and server lifecycle.
+ *
+ * <p>Guice and Typesafe Config are optional ({@code requires static}): only {@code
+ * ThreadwireTyrusModule} and {@code TyrusConfig} need them, so a host that uses neither leaves them
+ * off its module path.
+ */
+module io.threadwire.tyrus {
+  requires transitive io.threadwire.core;
+  requires transitive jakarta.websocket;
+  requires org.glassfish.tyrus.core;
+  requires org.glassfish.tyrus.spi;
+  requires org.glassfish.tyrus.server;
+  requires org.glassfish.tyrus.container.grizzly.server;
+  requires org.glassfish.grizzly;
+  requires org.glassfish.grizzly.http;
+  requires org.glassfish.grizzly.http.server;
+  requires com.fasterxml.jackson.core;
+  requires org.slf4j;
+  requires static com.google.guice;
+  requires static typesafe.config;
+
+  exports io.threadwire.tyrus;
+
+  // Tyrus creates and calls the endpoint (WsConnection) and its configurator reflectively, and
+  // Guice reads ThreadwireTyrusModule's bindings reflectively.
+  opens io.threadwire.tyrus to
+      org.glassfish.tyrus.core,
+      org.glassfish.tyrus.server,
+      com.google.guice;
+}

@@ -1,0 +1,81 @@
+package io.threadwire.spi;
+
+import io.threadwire.SendOutcome;
+
+/**
+ * Hears what a messaging instance does, for metrics: the hub reports every send's outcome and every
+ * join, a transport reports what only it sees (slow consumers cut off, rate-limited frames, refused
+ * handshakes). Every method has a no-op default, so an implementation overrides only what it
+ * counts; {@link #none()} hears nothing and costs nothing.
+ *
+ * <p>The contract, for implementers:
+ *
+ * <ul>
+ *   <li>Called on the thread where the event happens (a sender, an I/O thread, the hub's timer),
+ *       never under a hub lock, possibly from many threads at once: an implementation is
+ *       thread-safe.
+ *   <li>Called on the hot path: it returns at once, never blocks, never allocates per call if it
+ *       can help it (a counter increment is the expected cost), and never calls back into the
+ *       messaging instance.
+ *   <li>It never throws: a listener's exception would surface in a sender's or I/O thread.
+ * </ul>
+ *
+ * <p>Wire one with {@code ThreadHub.Builder#listener}, or the {@code listener} method of an
+ * adapter's builder (which hands it to its hub too); {@code threadwire-micrometer} provides one
+ * that feeds Micrometer meters.
+ */
+public interface MessagingListener {
+
+  /**
+   * Returns the listener that hears nothing; the default everywhere.
+   *
+   * @return the no-op listener, one shared instance
+   */
+  static MessagingListener none() {
+    return NoListener.INSTANCE;
+  }
+
+  /**
+   * A send completed with {@code outcome}; called once per send, duplicates included.
+   *
+   * @param outcome the outcome the caller's stage completed with
+   * @param latencyNanos from the call to {@code send} to the outcome, in nanoseconds
+   */
+  default void sendCompleted(SendOutcome outcome, long latencyNanos) {}
+
+  /**
+   * The hub answered a join, whether it took effect or was refused; {@link JoinResult#replayed()}
+   * messages were replayed, and a member that is not {@link JoinResult#recovered()} was told of a
+   * gap.
+   *
+   * @param result what the join did
+   */
+  default void joined(JoinResult result) {}
+
+  /** A transport disconnected a slow consumer: its queue overflowed or a write timed out. */
+  default void slowConsumerCutOff() {}
+
+  /** A transport refused a client's frame because the client exceeded its rate limit. */
+  default void frameRateLimited() {}
+
+  /**
+   * A transport refused a connection attempt at the handshake.
+   *
+   * @param reason why, from a small fixed set
+   */
+  default void handshakeRefused(HandshakeRefusal reason) {}
+
+  /** Why a handshake was refused; a small fixed set, so it can tag a metric. */
+  enum HandshakeRefusal {
+    /** The request asked for a path the server does not serve. */
+    UNKNOWN_PATH,
+    /** The request's {@code Origin} is not on the allow-list. */
+    ORIGIN_NOT_ALLOWED,
+    /** The authenticator did not accept the request's credentials, or failed. */
+    NOT_AUTHENTICATED,
+    /** A server limit (connections, handshakes in progress) was reached. */
+    LIMIT_REACHED,
+    /** Any other reason, such as a request that bypassed the admission filter. */
+    OTHER
+  }
+}

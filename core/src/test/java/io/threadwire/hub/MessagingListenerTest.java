@@ -1,0 +1,233 @@
+package io.threadwire.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.threadwire.ConnectionId;
+import io.threadwire.HistoryPolicy;
+import io.threadwire.Message;
+import io.threadwire.SendOptions;
+import io.threadwire.SendOutcome;
+import io.threadwire.SendOutcome.Status;
+import io.threadwire.ThreadId;
+import io.threadwire.UserId;
+import io.threadwire.spi.DeliveryCallback;
+import io.threadwire.spi.Frame;
+import io.threadwire.spi.JoinResult;
+import io.threadwire.spi.MessagingListener;
+import io.threadwire.spi.Since;
+import io.threadwire.spi.TransportConnection;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("The hub tells its MessagingListener every send's outcome and every join, once")
+class MessagingListenerTest {
+
+  private static final ThreadId ROOM = ThreadId.of("room");
+  private final Recording events = new Recording();
+  private final ThreadHub hub =
+      ThreadHub.builder((t, e, o, m) -> m.payload()).listener(events).build();
+
+  @AfterEach
+  void close() {
+    hub.close();
+  }
+
+  @Test
+  @DisplayName("a send that completes in the call is reported before send returns")
+  void synchronousSend() {
+    hub.start();
+    hub.register(new Answering(ConnectionId.of("a")));
+    hub.join(ConnectionId.of("a"), ROOM, Since.none());
+    CompletableFuture<SendOutcome> f =
+        hub.send(ROOM, Message.of("x"), SendOptions.defaults()).toCompletableFuture();
+    assertThat(f).isDone();
+    assertThat(events.outcomes).hasSize(1);
+    assertThat(events.outcomes.get(0).status()).isEqualTo(Status.DELIVERED);
+    assertThat(events.latencies.get(0)).isNotNegative();
+  }
+
+  @Test
+  @DisplayName("a send waiting for its writes is reported when the last write answers")
+  void asynchronousSend() {
+    hub.start();
+    Later later = new Later(ConnectionId.of("b"));
+    hub.register(later);
+    hub.join(later.id(), ROOM, Since.none());
+    CompletableFuture<SendOutcome> f =
+        hub.send(ROOM, Message.of("x"), SendOptions.defaults()).toCompletableFuture();
+    assertThat(f).isNotDone();
+    assertThat(events.outcomes).isEmpty();
+    later.answer();
+    assertThat(f).isDone();
+    assertThat(events.outcomes)
+        .singleElement()
+        .satisfies(o -> assertThat(o.deliveredCount()).isOne());
+  }
+
+  @Test
+  @DisplayName("refusals, no-recipient and duplicate sends are reported too, each once")
+  void everyOutcome() {
+    hub.send(ROOM, Message.of("early"), SendOptions.defaults()); // not started
+    hub.start();
+    hub.send(ThreadId.of("empty"), Message.of("x"), SendOptions.transientSend());
+    Message keyed = Message.builder("k").idempotencyKey("key-1").build();
+    hub.send(ROOM, keyed, SendOptions.defaults());
+    hub.send(ROOM, keyed, SendOptions.defaults());
+    assertThat(events.outcomes)
+        .extracting(SendOutcome::status)
+        .containsExactly(Status.ERROR, Status.NO_RECIPIENTS, Status.QUEUED, Status.QUEUED);
+    assertThat(events.outcomes.get(3).isDuplicate()).isTrue();
+  }
+
+  @Test
+  @DisplayName("every join answer is reported, refusals included")
+  void joins() {
+    hub.start();
+    hub.register(new Answering(ConnectionId.of("a")));
+    hub.send(ROOM, Message.of("one"), SendOptions.defaults());
+    hub.join(ConnectionId.of("a"), ROOM, Since.offset(0));
+    hub.join(ConnectionId.of("a"), ROOM, Since.none());
+    hub.close();
+    hub.join(ConnectionId.of("a"), ThreadId.of("other"), Since.none());
+    assertThat(events.joins)
+        .extracting(JoinResult::status)
+        .containsExactly(
+            JoinResult.Status.JOINED,
+            JoinResult.Status.ALREADY_JOINED,
+            JoinResult.Status.NOT_RUNNING);
+    assertThat(events.joins.get(0).replayed()).isOne();
+  }
+
+  @Test
+  @DisplayName("a listener that throws breaks neither the send nor the join")
+  void throwingListener() {
+    ThreadHub h =
+        ThreadHub.builder((t, e, o, m) -> m.payload())
+            .listener(
+                new MessagingListener() {
+                  @Override
+                  public void sendCompleted(SendOutcome outcome, long latencyNanos) {
+                    throw new IllegalStateException("broken listener");
+                  }
+
+                  @Override
+                  public void joined(JoinResult result) {
+                    throw new IllegalStateException("broken listener");
+                  }
+                })
+            .build();
+    h.start();
+    try {
+      h.register(new Answering(ConnectionId.of("a")));
+      assertThat(h.join(ConnectionId.of("a"), ROOM, Since.none()).isMember()).isTrue();
+      assertThat(h.sendAndWait(ROOM, Message.of("x"), SendOptions.defaults()).deliveredCount())
+          .isOne();
+    } finally {
+      h.close();
+    }
+  }
+
+  @Test
+  @DisplayName("a listener adds no allocation to a send that completes in the call")
+  void noAllocation() {
+    long without = bytesPerSend(MessagingListener.none());
+    long with = bytesPerSend(new MessagingListener() {});
+    assertThat(with - without)
+        .as("bytes per send: %d without a listener, %d with one", without, with)
+        .isLessThan(8);
+  }
+
+  private static long bytesPerSend(MessagingListener listener) {
+    ThreadHub h =
+        ThreadHub.builder((t, e, o, m) -> m.payload())
+            .settings(HubSettings.defaults().withHistoryPolicy(HistoryPolicy.disabled()))
+            .listener(listener)
+            .build();
+    h.start();
+    try {
+      Answering c = new Answering(ConnectionId.of("c"));
+      h.register(c);
+      h.join(c.id(), ROOM, Since.none());
+      Message message = Message.of("{\"n\":1}");
+      int sends = 20_000;
+      for (int i = 0; i < sends; i++) {
+        h.send(ROOM, message, SendOptions.defaults());
+      }
+      com.sun.management.ThreadMXBean mx =
+          (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+      long id = Thread.currentThread().getId();
+      long before = mx.getThreadAllocatedBytes(id);
+      for (int i = 0; i < sends; i++) {
+        h.send(ROOM, message, SendOptions.defaults());
+      }
+      return (mx.getThreadAllocatedBytes(id) - before) / sends;
+    } finally {
+      h.close();
+    }
+  }
+
+  /** Records what it hears. */
+  private static final class Recording implements MessagingListener {
+    final List<SendOutcome> outcomes = new CopyOnWriteArrayList<>();
+    final List<Long> latencies = new CopyOnWriteArrayList<>();
+    final List<JoinResult> joins = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void sendCompleted(SendOutcome outcome, long latencyNanos) {
+      outcomes.add(outcome);
+      latencies.add(latencyNanos);
+    }
+
+    @Override
+    public void joined(JoinResult result) {
+      joins.add(result);
+    }
+  }
+
+  /** Acknowledges every write in the call. */
+  private record Answering(ConnectionId id) implements TransportConnection {
+    @Override
+    public UserId user() {
+      return UserId.anonymous();
+    }
+
+    @Override
+    public void send(Frame frame, DeliveryCallback callback) {
+      callback.delivered(this);
+    }
+  }
+
+  /** Acknowledges its one pending write when told to, from the test's thread. */
+  private static final class Later implements TransportConnection {
+    private final ConnectionId id;
+    private volatile DeliveryCallback pending;
+
+    Later(ConnectionId id) {
+      this.id = id;
+    }
+
+    @Override
+    public ConnectionId id() {
+      return id;
+    }
+
+    @Override
+    public UserId user() {
+      return UserId.anonymous();
+    }
+
+    @Override
+    public void send(Frame frame, DeliveryCallback callback) {
+      pending = callback;
+    }
+
+    void answer() {
+      pending.delivered(this);
+    }
+  }
+}

@@ -1,0 +1,214 @@
+package io.threadwire.micrometer;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.threadwire.SendOutcome;
+import io.threadwire.SendOutcome.ErrorKind;
+import io.threadwire.SendOutcome.Status;
+import io.threadwire.spi.JoinResult;
+import io.threadwire.spi.MessagingListener.HandshakeRefusal;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The meters of one registry, every one registered up front. The event path only indexes an array
+ * and adds to a {@link LongAdder}: the counters are {@link FunctionCounter}s over those adders, and
+ * without percentiles the latency timer is a {@link FunctionTimer} whose count is the sum of the
+ * send counters and whose total is one more adder, so a send pays a few uncontended adds and never
+ * a meter lookup, a tag or an allocation. Percentiles or a histogram need Micrometer's own {@link
+ * Timer}, which costs more per send (it keeps a decaying maximum and a histogram).
+ */
+final class Meters {
+
+  /** The {@code error} tag of a send that is not an error. */
+  static final String NO_ERROR = "none";
+
+  private final LongAdder[] sendsByStatus = adders(Status.values().length);
+  private final LongAdder[] errorsByKind = adders(ErrorKind.values().length);
+  private final LongAdder[] joinsByStatus = adders(JoinResult.Status.values().length);
+  final LongAdder[] handshakesRefused = adders(HandshakeRefusal.values().length);
+  private final LongAdder latencyNanos = new LongAdder();
+  private final Timer latencyTimer; // null unless percentiles or a histogram are published
+  private final LongAdder deliveries = new LongAdder();
+  private final LongAdder writesFailed = new LongAdder();
+  private final LongAdder writesTimedOut = new LongAdder();
+  private final LongAdder replays = new LongAdder();
+  private final LongAdder replayedMessages = new LongAdder();
+  private final LongAdder gaps = new LongAdder();
+  final LongAdder slowConsumers = new LongAdder();
+  final LongAdder rateLimited = new LongAdder();
+
+  Meters(MeterRegistry registry, ThreadwireMetrics.Settings settings) {
+    Tags common = settings.tags();
+    String sendsHelp = "Sends by outcome status and error kind";
+    for (Status s : Status.values()) {
+      if (s != Status.ERROR) {
+        counter(registry, "threadwire.sends", sendsHelp, sendsByStatus[s.ordinal()])
+            .tags(common)
+            .tag("status", tag(s))
+            .tag("error", NO_ERROR)
+            .register(registry);
+      }
+    }
+    for (ErrorKind k : ErrorKind.values()) {
+      counter(registry, "threadwire.sends", sendsHelp, errorsByKind[k.ordinal()])
+          .tags(common)
+          .tag("status", tag(Status.ERROR))
+          .tag("error", tag(k))
+          .register(registry);
+    }
+    for (JoinResult.Status s : JoinResult.Status.values()) {
+      counter(
+              registry,
+              "threadwire.joins",
+              "Joins answered by the hub, by result",
+              joinsByStatus[s.ordinal()])
+          .tags(common)
+          .tag("status", tag(s))
+          .register(registry);
+    }
+    for (HandshakeRefusal r : HandshakeRefusal.values()) {
+      counter(
+              registry,
+              "threadwire.handshakes.refused",
+              "WebSocket handshakes refused, by reason",
+              handshakesRefused[r.ordinal()])
+          .tags(common)
+          .tag("reason", tag(r))
+          .register(registry);
+    }
+    String latencyHelp = "Time from a call to send to its outcome";
+    if (settings.percentiles().length > 0 || settings.percentileHistogram()) {
+      Timer.Builder timer =
+          Timer.builder("threadwire.send.latency")
+              .description(latencyHelp)
+              .tags(common)
+              .publishPercentileHistogram(settings.percentileHistogram());
+      if (settings.percentiles().length > 0) {
+        timer.publishPercentiles(settings.percentiles());
+      }
+      latencyTimer = timer.register(registry);
+    } else {
+      latencyTimer = null;
+      FunctionTimer.builder(
+              "threadwire.send.latency",
+              this,
+              Meters::sends,
+              m -> (double) m.latencyNanos.sum(),
+              TimeUnit.NANOSECONDS)
+          .description(latencyHelp)
+          .tags(common)
+          .register(registry);
+    }
+    simple(registry, common, "threadwire.deliveries", "Writes acknowledged", deliveries);
+    simple(
+        registry,
+        common,
+        "threadwire.writes.failed",
+        "Connections whose write failed",
+        writesFailed);
+    simple(
+        registry,
+        common,
+        "threadwire.writes.timed.out",
+        "Connections that had not answered when a send timed out",
+        writesTimedOut);
+    simple(registry, common, "threadwire.replays", "Joins that replayed missed messages", replays);
+    simple(
+        registry,
+        common,
+        "threadwire.replayed.messages",
+        "Messages replayed to joining clients",
+        replayedMessages);
+    simple(registry, common, "threadwire.gaps", "Joins told that recovery was incomplete", gaps);
+    simple(
+        registry,
+        common,
+        "threadwire.slow.consumers",
+        "Connections cut off as slow consumers (queue full or write timed out)",
+        slowConsumers);
+    simple(
+        registry,
+        common,
+        "threadwire.frames.rate.limited",
+        "Client frames refused by the rate limit",
+        rateLimited);
+  }
+
+  void sendCompleted(SendOutcome outcome, long latency) {
+    Status status = outcome.status();
+    LongAdder sends =
+        status == Status.ERROR
+            ? errorsByKind[outcome.errorKind().orElse(ErrorKind.INTERNAL).ordinal()]
+            : sendsByStatus[status.ordinal()];
+    sends.increment();
+    if (latencyTimer == null) {
+      latencyNanos.add(latency);
+    } else {
+      latencyTimer.record(latency, TimeUnit.NANOSECONDS);
+    }
+    int delivered = outcome.deliveredCount();
+    if (delivered > 0) {
+      deliveries.add(delivered);
+    }
+    int failed = outcome.failedCount();
+    if (failed > 0) {
+      int timedOut = outcome.timedOutCount();
+      writesFailed.add(failed - timedOut);
+      writesTimedOut.add(timedOut);
+    }
+  }
+
+  void joined(JoinResult result) {
+    joinsByStatus[result.status().ordinal()].increment();
+    if (result.status() != JoinResult.Status.JOINED) {
+      return;
+    }
+    if (result.replayed() > 0) {
+      replays.increment();
+      replayedMessages.add(result.replayed());
+    }
+    if (!result.recovered()) {
+      gaps.increment();
+    }
+  }
+
+  /** Returns every send counted so far, whatever its outcome: the latency timer's count. */
+  private long sends() {
+    long n = 0;
+    for (LongAdder a : sendsByStatus) {
+      n += a == null ? 0 : a.sum();
+    }
+    for (LongAdder a : errorsByKind) {
+      n += a.sum();
+    }
+    return n;
+  }
+
+  private static FunctionCounter.Builder<LongAdder> counter(
+      MeterRegistry registry, String name, String what, LongAdder adder) {
+    return FunctionCounter.builder(name, adder, LongAdder::sum).description(what);
+  }
+
+  private static void simple(
+      MeterRegistry registry, Tags common, String name, String what, LongAdder adder) {
+    counter(registry, name, what, adder).tags(common).register(registry);
+  }
+
+  private static LongAdder[] adders(int n) {
+    LongAdder[] a = new LongAdder[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = new LongAdder();
+    }
+    return a;
+  }
+
+  /** Returns an enum constant as a tag value: lower case, as Micrometer's conventions ask. */
+  static String tag(Enum<?> e) {
+    return e.name().toLowerCase(Locale.ROOT);
+  }
+}

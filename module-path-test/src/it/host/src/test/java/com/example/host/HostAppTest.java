@@ -1,0 +1,57 @@
+package com.example.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.threadwire.SendOutcome;
+import io.threadwire.inmemory.InMemoryThreadMessaging;
+import io.threadwire.micrometer.ThreadwireMetrics;
+import io.threadwire.startup.Startup;
+import io.threadwire.tyrus.TyrusThreadMessaging;
+import org.junit.jupiter.api.Test;
+
+class HostAppTest {
+
+  @Test
+  void threadwireRunsAsNamedModules() {
+    assertThat(HostApp.class.getModule().getName()).isEqualTo("com.example.host");
+    assertThat(TyrusThreadMessaging.class.getModule().getName()).isEqualTo("io.threadwire.tyrus");
+    assertThat(InMemoryThreadMessaging.class.getModule().getName())
+        .isEqualTo("io.threadwire.inmemory");
+    assertThat(Startup.class.getModule().getName()).isEqualTo("io.threadwire.startup");
+    assertThat(ThreadwireMetrics.class.getModule().getName())
+        .isEqualTo("io.threadwire.micrometer");
+    assertThat(SendOutcome.class.getModule().getName()).isEqualTo("io.threadwire.core");
+    // Internals stay internal: the hub's package is exported, its helpers are not public.
+    assertThat(TyrusThreadMessaging.class.getModule().getDescriptor().exports())
+        .extracting(e -> e.source())
+        .containsExactly("io.threadwire.tyrus");
+  }
+
+  @Test
+  void tyrusServesAClientAndItsMetersMove() throws Exception {
+    HostApp.Figures f = HostApp.tyrus();
+    assertThat(f.ready()).isTrue();
+    assertThat(f.outcome().status()).isEqualTo(SendOutcome.Status.DELIVERED);
+    assertThat(f.received()).contains("\"joined\"").contains("{\"hello\":1}");
+    var r = f.registry();
+    // The startup probe (no recipients) and the delivered send.
+    assertThat(r.get("threadwire.sends").tags("status", "no_recipients").functionCounter().count())
+        .isEqualTo(1);
+    assertThat(r.get("threadwire.sends").tags("status", "delivered").functionCounter().count())
+        .isEqualTo(1);
+    assertThat(r.get("threadwire.deliveries").functionCounter().count()).isEqualTo(1);
+    assertThat(r.get("threadwire.joins").tags("status", "joined").functionCounter().count()).isEqualTo(1);
+    assertThat(r.get("threadwire.send.latency").functionTimer().count()).isEqualTo(2);
+    assertThat(f.connectionsWhileRunning()).isEqualTo(1);
+  }
+
+  @Test
+  void inMemoryDeliversAndItsMetersMove() {
+    HostApp.Figures f = HostApp.inMemory();
+    assertThat(f.outcome().deliveredCount()).isEqualTo(1);
+    assertThat(f.received()).contains("hi");
+    assertThat(f.registry().get("threadwire.sends").tags("status", "delivered").functionCounter().count())
+        .isEqualTo(1);
+    assertThat(f.connectionsWhileRunning()).isEqualTo(1);
+  }
+}
