@@ -18,6 +18,7 @@ final class ServerContext {
   final long idleTimeoutNanos;
   final long pingIntervalNanos;
   final long closeGraceMillis;
+  final TyrusStats stats;
   volatile boolean stopping;
   private final Flusher[] flushers;
 
@@ -36,6 +37,7 @@ final class ServerContext {
     this.idleTimeoutNanos = settings.idleTimeout().toNanos();
     this.pingIntervalNanos = settings.pingInterval().toNanos();
     this.closeGraceMillis = settings.closeGrace().toMillis();
+    this.stats = new TyrusStats(guard::openConnections, () -> 0, settings.outboundBudgetBytes());
     this.flushers = new Flusher[settings.ioThreads()];
     for (int i = 0; i < flushers.length; i++) {
       flushers[i] = new Flusher(io);

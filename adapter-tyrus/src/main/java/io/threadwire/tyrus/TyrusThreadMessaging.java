@@ -233,6 +233,11 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
     return URI.create("ws://" + host + ":" + boundPort() + settings.path());
   }
 
+  /** Returns the counters of what this server refused or cut off, and its outbound gauges. */
+  public TyrusStats stats() {
+    return ctx.stats;
+  }
+
   /** Returns the settings this server runs with. */
   public TyrusSettings settings() {
     return settings;
