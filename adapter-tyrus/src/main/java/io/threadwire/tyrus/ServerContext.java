@@ -2,10 +2,15 @@ package io.threadwire.tyrus;
 
 import io.threadwire.ConnectionId;
 import io.threadwire.hub.ThreadHub;
+import jakarta.websocket.CloseReason.CloseCodes;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** What every connection of one running server shares: the hub, the settings, the SPIs. */
+/**
+ * What every connection of one running server shares: the hub, the settings, the SPIs, the global
+ * outbound budget and the counters.
+ */
 final class ServerContext {
 
   final ThreadHub hub;
@@ -19,15 +24,19 @@ final class ServerContext {
   final long pingIntervalNanos;
   final long closeGraceMillis;
   final TyrusStats stats;
+  final OutboundBudget budget;
   volatile boolean stopping;
   private final Flusher[] flushers;
+  private final AtomicBoolean shedding = new AtomicBoolean();
 
   ServerContext(
       ThreadHub hub,
       TyrusSettings settings,
       ThreadAccessPolicy accessPolicy,
       ScheduledExecutorService io,
-      GuardFilter guard) {
+      GuardFilter guard,
+      TyrusStats stats,
+      OutboundBudget budget) {
     this.hub = hub;
     this.settings = settings;
     this.accessPolicy = accessPolicy;
@@ -37,7 +46,8 @@ final class ServerContext {
     this.idleTimeoutNanos = settings.idleTimeout().toNanos();
     this.pingIntervalNanos = settings.pingInterval().toNanos();
     this.closeGraceMillis = settings.closeGrace().toMillis();
-    this.stats = new TyrusStats(guard::openConnections, () -> 0, settings.outboundBudgetBytes());
+    this.stats = stats;
+    this.budget = budget;
     this.flushers = new Flusher[settings.ioThreads()];
     for (int i = 0; i < flushers.length; i++) {
       flushers[i] = new Flusher(io);
@@ -49,9 +59,66 @@ final class ServerContext {
     return flushers[Math.floorMod(connection.hashCode(), flushers.length)];
   }
 
-  /** Checks every connection's write deadline, idle time and ping schedule; runs on a timer. */
+  /**
+   * Schedules {@link #shed} on an I/O thread, once at a time; called by the budget from whichever
+   * thread queued past it, the hub's send path included, so it never cuts anything itself.
+   */
+  void overBudget() {
+    if (shedding.compareAndSet(false, true)) {
+      try {
+        io.execute(this::shed);
+      } catch (RuntimeException e) {
+        shedding.set(false); // stopping: every connection is closed anyway
+      }
+    }
+  }
+
+  /**
+   * Cuts slow consumers, the connections holding the most queued bytes first, until the global
+   * outbound budget holds again. A frame shared by several connections is released only when its
+   * last holder lets go, so this goes on while the budget is still over and anyone holds bytes.
+   */
+  void shed() {
+    try {
+      while (budget.isOver()) {
+        WsConnection largest = null;
+        long most = 0;
+        for (WsConnection c : connections.values()) {
+          long held = c.queuedBytes();
+          if (held > most) {
+            most = held;
+            largest = c;
+          }
+        }
+        if (largest == null) {
+          return;
+        }
+        WsConnection.LOG.info(
+            "connection={} user={} is a slow consumer: the outbound budget ({} bytes) is spent and"
+                + " it holds the most ({} bytes)",
+            largest.id(),
+            largest.user(),
+            budget.limit(),
+            most);
+        stats.slowConsumer(true);
+        largest.cutOff(
+            CloseCodes.TRY_AGAIN_LATER, "slow consumer: server outbound budget", Causes.QUEUE_FULL);
+      }
+    } finally {
+      shedding.set(false);
+      if (budget.isOver() && !connections.isEmpty()) {
+        overBudget(); // frames queued while this ran
+      }
+    }
+  }
+
+  /**
+   * Checks the handshake deadline and every connection's write deadline, idle time and ping
+   * schedule; runs on a timer.
+   */
   void sweep() {
     long now = System.nanoTime();
+    guard.sweep(now);
     for (WsConnection c : connections.values()) {
       try {
         c.sweep(now);

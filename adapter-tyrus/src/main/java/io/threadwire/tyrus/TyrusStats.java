@@ -22,14 +22,18 @@ public final class TyrusStats {
   private final LongAdder rateLimitCloses = new LongAdder();
   private final LongAdder slowConsumers = new LongAdder();
   private final LongAdder budgetCuts = new LongAdder();
-  private final LongSupplier openConnections;
   private final LongSupplier queuedBytes;
   private final long budgetBytes;
+  private volatile LongSupplier openConnections = () -> 0;
 
-  TyrusStats(LongSupplier openConnections, LongSupplier queuedBytes, long budgetBytes) {
-    this.openConnections = openConnections;
+  TyrusStats(LongSupplier queuedBytes, long budgetBytes) {
     this.queuedBytes = queuedBytes;
     this.budgetBytes = budgetBytes;
+  }
+
+  /** Sets where {@link #openConnections()} reads from, once the guard filter exists. */
+  void countConnections(LongSupplier openConnections) {
+    this.openConnections = openConnections;
   }
 
   /** Returns how many TCP connections were dropped for not completing the handshake in time. */
