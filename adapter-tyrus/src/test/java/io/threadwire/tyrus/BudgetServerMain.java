@@ -17,7 +17,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <ul>
  *   <li>{@code flood K MILLIS}: K threads each send 4 KiB messages to thread {@code t-i} as fast as
  *       they can (asynchronously, never waiting for an outcome) for MILLIS; prints {@code flooded};
- *   <li>{@code stats}: prints {@code stats queued=Q budget=B slow=S connections=C oom=O}.
+ *   <li>{@code stats}: prints {@code stats queued=Q budget=B sum=S slow=N budgetCuts=K
+ *       connections=C oom=O}: the global count, the budget, the sum of every connection's own count
+ *       (equal to the global one when no frame is shared, as here), cuts, open TCP connections and
+ *       whether any thread saw an {@link OutOfMemoryError}.
  * </ul>
  */
 final class BudgetServerMain {
@@ -50,8 +53,12 @@ final class BudgetServerMain {
                     + s.outboundQueuedBytes()
                     + " budget="
                     + s.outboundBudgetBytes()
+                    + " sum="
+                    + sumOfQueues(server)
                     + " slow="
                     + s.slowConsumers()
+                    + " budgetCuts="
+                    + s.outboundBudgetCuts()
                     + " connections="
                     + s.openConnections()
                     + " oom="
@@ -69,6 +76,14 @@ final class BudgetServerMain {
       }
       System.out.flush();
     }
+  }
+
+  private static long sumOfQueues(TyrusThreadMessaging server) {
+    long sum = 0;
+    for (WsConnection c : server.context().connections.values()) {
+      sum += c.queuedBytes();
+    }
+    return sum;
   }
 
   private static void flood(TyrusThreadMessaging server, int k, long millis, String payload)
