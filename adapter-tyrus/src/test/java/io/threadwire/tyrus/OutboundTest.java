@@ -282,11 +282,11 @@ class OutboundTest {
   }
 
   @Test
-  @DisplayName("the byte bound counts frame text; a write in flight is stalled past its timeout")
+  @DisplayName("the byte bound counts framed bytes; a write in flight is stalled past its timeout")
   void byteBoundAndStall() {
     Remote remote = new Remote(false);
     Frame f = frame(1);
-    Outbound out = new Outbound(owner, () -> {}, direct(), 100, f.text().length() * 2L, 0);
+    Outbound out = new Outbound(owner, () -> {}, direct(), 100, WireFrames.of(f).length * 2L, 0);
     out.attach(remote);
     assertThat(out.offer(f, new Answers())).isEqualTo(Outbound.Offer.QUEUED);
     assertThat(out.offer(f, new Answers())).isEqualTo(Outbound.Offer.QUEUED);

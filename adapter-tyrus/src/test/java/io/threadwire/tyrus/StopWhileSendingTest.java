@@ -24,7 +24,9 @@ class StopWhileSendingTest {
         TyrusThreadMessaging.create(
             TyrusSettings.builder()
                 .port(0)
-                .closeGrace(Duration.ofSeconds(5))
+                .closeGrace(Duration.ofSeconds(2))
+                .maxQueuedFrames(1_000_000)
+                .maxQueuedBytes(1L << 30)
                 .rateLimit(
                     new TyrusSettings.RateLimit(1_000_000, Duration.ofSeconds(1), 1_000_000, 100))
                 .build());
@@ -33,6 +35,10 @@ class StopWhileSendingTest {
     List<RawClient> clients = new ArrayList<>();
     List<Thread> senders = new ArrayList<>();
     CountDownLatch sending = new CountDownLatch(n);
+    // Application pings: the server parses and answers each, so it reads more slowly than the
+    // client writes and unread bytes wait in its socket when it stops (unsolicited pongs are
+    // read too fast to show the reset). Queues are unbounded here so that no slow-consumer cut
+    // muddles the codes.
     byte[] ping = RawClient.encode(true, 0x1, "{\"type\":\"ping\"}".getBytes(), true);
     for (int i = 0; i < n; i++) {
       RawClient c = RawClient.open(server.boundPort());
