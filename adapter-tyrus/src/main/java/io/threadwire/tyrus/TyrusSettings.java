@@ -193,9 +193,11 @@ public record TyrusSettings(
   }
 
   /**
-   * A token bucket over the frames one client sends: {@code burst} frames at once, refilled at
-   * {@code frames} per {@code per}. A refused frame is answered with a {@code rate_limited} error;
-   * {@code closeAfter} refused frames in a row close the connection with 1008.
+   * A token bucket over the frames one client sends, every frame counted (each fragment of a
+   * message, pings and pongs): {@code burst} frames at once, refilled at {@code frames} per {@code
+   * per}. A refused message is answered with a {@code rate_limited} error and dropped (a refused
+   * fragment or control frame makes the next message refused); {@code closeAfter} refused frames in
+   * a row close the connection with 1008.
    *
    * @param frames frames refilled per period, at least 1
    * @param per the refill period, positive

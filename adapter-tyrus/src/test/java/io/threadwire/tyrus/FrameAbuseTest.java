@@ -154,6 +154,17 @@ class FrameAbuseTest {
   }
 
   @Test
+  @DisplayName("a text message that is not valid UTF-8 closes with 1007")
+  void invalidUtf8() throws Exception {
+    start(generous());
+    try (RawClient c = open()) {
+      c.frame(true, 0x1, new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'}, true);
+      assertThat(c.awaitClose()).isEqualTo(1007);
+    }
+    bystanderStillReceives();
+  }
+
+  @Test
   @DisplayName("a client's WebSocket pings count as activity: it is not closed as idle")
   void clientPingsAreActivity() throws Exception {
     start(generous().idleTimeout(Duration.ofMillis(600)).pingInterval(Duration.ofSeconds(30)));

@@ -192,6 +192,26 @@ class HandshakeAbuseTest {
     assertThat(server.stats().connectionsRefused()).isEqualTo(1);
   }
 
+  @Test
+  @DisplayName("requested subprotocols and extensions are not negotiated: a plain 101")
+  void noSubprotocolNoCompression() throws Exception {
+    int port = start(TyrusSettings.builder());
+    try (RawClient c = keep(RawClient.tcp(port))) {
+      c.write(
+          RawClient.request(
+              port,
+              "/threads",
+              "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: chat, superchat\r\n"
+                  + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"));
+      String head = c.readHead().toLowerCase(Locale.ROOT);
+      assertThat(head).startsWith("http/1.1 101");
+      assertThat(head)
+          .doesNotContain("sec-websocket-protocol")
+          .doesNotContain("sec-websocket-extensions");
+      assertThat(c.awaitText("\"welcome\"")).isNotNull();
+    }
+  }
+
   static Stream<Arguments> malformedHandshakes() {
     String common = "Host: 127.0.0.1\r\nUpgrade: websocket\r\n";
     return Stream.of(
