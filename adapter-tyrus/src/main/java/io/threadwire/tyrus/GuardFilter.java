@@ -2,8 +2,6 @@ package io.threadwire.tyrus;
 
 import io.threadwire.UserId;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -13,15 +11,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.glassfish.grizzly.Buffer;
-import org.glassfish.grizzly.CloseType;
-import org.glassfish.grizzly.Closeable;
 import org.glassfish.grizzly.CompletionHandler;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.EmptyCompletionHandler;
@@ -82,18 +74,12 @@ final class GuardFilter extends BaseFilter implements AddOn {
   private static final Logger LOG = LoggerFactory.getLogger(GuardFilter.class);
   private static final Attribute<InboundGuard> INBOUND =
       Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute("threadwire.inboundGuard");
-  private static final long LOG_EVERY_NANOS = 1_000_000_000L;
 
   private final TyrusSettings settings;
   private final HandshakeAuthenticator authenticator;
   private final TyrusStats stats;
   private final ScheduledExecutorService io;
-  private final long handshakeTimeoutNanos;
-  private final Set<Connection<?>> open = ConcurrentHashMap.newKeySet();
-  private final ConcurrentHashMap<Connection<?>, Long> pending = new ConcurrentHashMap<>();
-  private final ConcurrentLinkedQueue<Connection<?>> acceptOrder = new ConcurrentLinkedQueue<>();
-  private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
-  private final AtomicLong lastDropLog = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+  private final ConnectionBounds bounds;
 
   GuardFilter(
       TyrusSettings settings,
@@ -104,7 +90,7 @@ final class GuardFilter extends BaseFilter implements AddOn {
     this.authenticator = authenticator;
     this.stats = stats;
     this.io = io;
-    this.handshakeTimeoutNanos = settings.handshakeTimeout().toNanos();
+    this.bounds = new ConnectionBounds(settings, stats);
   }
 
   /** Who a handshake was admitted as, the TCP connection it came on, and its inbound guard. */
@@ -125,31 +111,32 @@ final class GuardFilter extends BaseFilter implements AddOn {
 
   /** Returns the number of open TCP connections. */
   int openConnections() {
-    return open.size();
+    return bounds.open();
   }
 
   /** Returns the number of TCP connections that have not completed the upgrade. */
   int pendingHandshakes() {
-    return pending.size();
+    return bounds.pending();
   }
 
   /** Drops every TCP connection at once. */
   void terminateAll() {
-    for (Connection<?> c : open) {
-      c.terminateSilently();
-    }
+    bounds.terminateAll();
   }
 
   /** Drops every connection that has not completed the upgrade; on stop. */
   void terminatePending() {
-    for (Connection<?> c : pending.keySet()) {
-      c.terminateSilently();
-    }
+    bounds.terminatePending();
   }
 
   /** Marks {@code connection} upgraded: the handshake deadline no longer applies to it. */
   void upgraded(Connection<?> connection) {
-    pending.remove(connection);
+    bounds.upgraded(connection);
+  }
+
+  /** Drops connections past the handshake deadline; runs on the server's sweep. */
+  void sweep(long now) {
+    bounds.sweep(now);
   }
 
   /**
@@ -181,104 +168,11 @@ final class GuardFilter extends BaseFilter implements AddOn {
   @Override
   public NextAction handleAccept(FilterChainContext ctx) throws IOException {
     Connection<?> c = ctx.getConnection();
-    InetAddress address = settings.maxConnectionsPerAddress() > 0 ? address(c) : null;
-    open.add(c);
-    pending.put(c, System.nanoTime());
-    acceptOrder.add(c);
-    org.glassfish.grizzly.CloseListener<Closeable, CloseType> forget =
-        (closeable, type) -> {
-          open.remove(c);
-          pending.remove(c);
-          if (address != null) {
-            perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
-          }
-        };
-    c.addCloseListener(forget);
-    if (open.size() > settings.maxConnections()) {
-      return refuse(
-          ctx, "over threadwire.tyrus.max-connections (" + settings.maxConnections() + ")");
+    if (bounds.admit(c) == null) {
+      return ctx.getInvokeAction();
     }
-    if (address != null
-        && perAddress.merge(address, 1, Integer::sum) > settings.maxConnectionsPerAddress()) {
-      return refuse(
-          ctx,
-          "over threadwire.tyrus.max-connections-per-address ("
-              + settings.maxConnectionsPerAddress()
-              + ")");
-    }
-    while (pending.size() > settings.maxPendingHandshakes()) {
-      Connection<?> oldest = acceptOrder.poll();
-      if (oldest == null) {
-        break;
-      }
-      if (pending.remove(oldest) != null) {
-        stats.pendingHandshakeDropped();
-        dropped(
-            "dropped the oldest connection still in its handshake, over"
-                + " threadwire.tyrus.handshake.max-pending ("
-                + settings.maxPendingHandshakes()
-                + ")",
-            oldest);
-        oldest.terminateSilently();
-      }
-    }
-    return ctx.getInvokeAction();
-  }
-
-  private NextAction refuse(FilterChainContext ctx, String why) {
-    stats.connectionRefused();
-    Connection<?> c = ctx.getConnection();
-    dropped("refused a connection " + why, c);
-    // Closing inside the accept event is not always carried out for a connection still being
-    // registered with its selector: close it right after, from an I/O thread.
-    try {
-      io.execute(c::terminateSilently);
-    } catch (RuntimeException e) {
-      c.terminateSilently();
-    }
+    c.terminateSilently();
     return ctx.getStopAction();
-  }
-
-  private static InetAddress address(Connection<?> c) {
-    return c.getPeerAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
-  }
-
-  /**
-   * Drops connections past the handshake deadline. Connections are accepted in deadline order, so
-   * the walk stops at the first one still in time; upgraded and closed ones are forgotten on the
-   * way.
-   */
-  void sweep(long now) {
-    for (Connection<?> c; (c = acceptOrder.peek()) != null; ) {
-      Long accepted = pending.get(c);
-      if (accepted != null && now - accepted <= handshakeTimeoutNanos) {
-        return;
-      }
-      acceptOrder.poll();
-      if (accepted != null && pending.remove(c) != null) {
-        stats.handshakeTimedOut();
-        dropped(
-            "dropped a connection that did not complete its handshake within"
-                + " threadwire.tyrus.handshake.timeout ("
-                + settings.handshakeTimeout().toMillis()
-                + " ms)",
-            c);
-        c.terminateSilently();
-      }
-    }
-  }
-
-  /** Logs a dropped connection, at most once a second: a flood must not flood the log too. */
-  private void dropped(String what, Connection<?> c) {
-    long now = System.nanoTime();
-    long last = lastDropLog.get();
-    if (now - last >= LOG_EVERY_NANOS && lastDropLog.compareAndSet(last, now)) {
-      LOG.warn(
-          "{} from {}; at most one such line a second, see TyrusStats for the counts: {}",
-          what,
-          c.getPeerAddress(),
-          stats);
-    }
   }
 
   @Override
