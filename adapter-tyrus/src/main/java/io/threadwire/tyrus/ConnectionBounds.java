@@ -29,6 +29,7 @@ final class ConnectionBounds {
   private final TyrusSettings settings;
   private final TyrusStats stats;
   private final long handshakeTimeoutNanos;
+  private final int maxConnections;
   private final Set<Connection<?>> open = ConcurrentHashMap.newKeySet();
   private final ConcurrentHashMap<Connection<?>, Long> pending = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Connection<?>> acceptOrder = new ConcurrentLinkedQueue<>();
@@ -39,6 +40,7 @@ final class ConnectionBounds {
     this.settings = settings;
     this.stats = stats;
     this.handshakeTimeoutNanos = settings.handshakeTimeout().toNanos();
+    this.maxConnections = settings.connectionLimit();
   }
 
   /**
@@ -62,9 +64,8 @@ final class ConnectionBounds {
           }
         };
     c.addCloseListener(forget);
-    if (open.size() > settings.maxConnections()) {
-      return refused(
-          c, "over threadwire.tyrus.max-connections (" + settings.maxConnections() + ")");
+    if (open.size() > maxConnections) {
+      return refused(c, "over threadwire.tyrus.max-connections (" + maxConnections + ")");
     }
     if (fromAddress > settings.maxConnectionsPerAddress() && address != null) {
       return refused(

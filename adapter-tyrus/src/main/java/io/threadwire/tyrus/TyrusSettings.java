@@ -49,7 +49,8 @@ import java.util.Objects;
  * @param maxPendingHandshakes the most TCP connections that have not completed the upgrade yet; one
  *     more and the oldest of them is dropped to make room (default 1000)
  * @param maxConnections the most TCP connections open at once, upgraded or not; one more is closed
- *     as soon as it is accepted (default 10000)
+ *     as soon as it is accepted. 0 (the default) derives it from the process's file descriptor
+ *     limit, see {@link #connectionLimit()}: descriptors running out is what takes a server down
  * @param maxConnectionsPerAddress the most TCP connections open at once from one remote IP address;
  *     one more is closed as soon as it is accepted; 0 means no per-address limit (default 0:
  *     clients behind one proxy or NAT share an address)
@@ -116,7 +117,7 @@ public record TyrusSettings(
     positive(closeGrace, "closeGrace");
     positive(handshakeTimeout, "handshakeTimeout");
     atLeast(maxPendingHandshakes, 1, "maxPendingHandshakes");
-    atLeast(maxConnections, 1, "maxConnections");
+    atLeast(maxConnections, 0, "maxConnections");
     atLeast(maxConnectionsPerAddress, 0, "maxConnectionsPerAddress");
     atLeast(maxTotalQueuedBytes, 0, "maxTotalQueuedBytes");
     atLeast(maxTotalQueuedHeapPercent, 1, "maxTotalQueuedHeapPercent");
@@ -124,6 +125,27 @@ public record TyrusSettings(
       throw new IllegalArgumentException(
           "maxTotalQueuedHeapPercent must be <= 90, got " + maxTotalQueuedHeapPercent);
     }
+  }
+
+  /**
+   * Returns the bound on open TCP connections: {@link #maxConnections()} if set, else nine tenths
+   * of this process's file descriptor limit (at least 64 kept free for files, logs and outgoing
+   * connections), or 10000 where the limit cannot be read.
+   */
+  public int connectionLimit() {
+    if (maxConnections > 0) {
+      return maxConnections;
+    }
+    long fds = -1;
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+      fds = unix.getMaxFileDescriptorCount();
+    }
+    if (fds <= 0) {
+      return 10_000;
+    }
+    long limit = Math.min(fds - 64, fds / 10 * 9);
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, limit));
   }
 
   /**
@@ -239,7 +261,7 @@ public record TyrusSettings(
     private int ioThreads = 2;
     private Duration handshakeTimeout = Duration.ofSeconds(10);
     private int maxPendingHandshakes = 1000;
-    private int maxConnections = 10_000;
+    private int maxConnections = 0;
     private int maxConnectionsPerAddress = 0;
     private long maxTotalQueuedBytes = 0;
     private int maxTotalQueuedHeapPercent = 25;
@@ -372,7 +394,7 @@ public record TyrusSettings(
       return this;
     }
 
-    /** Sets {@link TyrusSettings#maxConnections()}. */
+    /** Sets {@link TyrusSettings#maxConnections()}; 0 derives it from the descriptor limit. */
     public Builder maxConnections(int value) {
       maxConnections = value;
       return this;

@@ -72,6 +72,14 @@ class TyrusConfigTest {
                 }
                 """));
     assertThat(bounds.maxConnections()).isEqualTo(50);
+    assertThat(bounds.connectionLimit()).as("a fixed bound wins").isEqualTo(50);
+    long fds =
+        ((com.sun.management.UnixOperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+            .getMaxFileDescriptorCount();
+    assertThat(TyrusSettings.defaults().connectionLimit())
+        .as("by default nine tenths of the descriptor limit")
+        .isEqualTo((int) Math.min(fds - 64, fds / 10 * 9));
     assertThat(bounds.maxConnectionsPerAddress()).isEqualTo(5);
     assertThat(bounds.handshakeTimeout()).isEqualTo(Duration.ofSeconds(3));
     assertThat(bounds.maxPendingHandshakes()).isEqualTo(7);
@@ -103,7 +111,7 @@ class TyrusConfigTest {
         .hasMessageContaining("threadwire.tyrus.rate-limit.burst");
     for (String bad :
         List.of(
-            "max-connections = 0",
+            "max-connections = -1",
             "max-connections-per-address = -1",
             "handshake.timeout = 0s",
             "handshake.max-pending = 0",
