@@ -78,6 +78,9 @@ final class InboundGuard {
   int accept(Buffer buffer) {
     int i = buffer.position();
     int limit = buffer.limit();
+    // After a violation the rest of the read is still followed, so that the frame boundaries
+    // stay known and the client's close frame can be recognised later.
+    int verdict = PASS;
     while (i < limit) {
       if (payloadLeft > 0) {
         long skip = Math.min(payloadLeft, limit - i);
@@ -89,26 +92,22 @@ final class InboundGuard {
         continue;
       }
       header[headerLength++] = buffer.get(i++);
+      boolean checking = !closing && verdict == PASS;
       if (headerLength == 2) {
         int len7 = header[1] & 0x7F;
         boolean masked = (header[1] & 0x80) != 0;
         lengthEnd = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0);
         headerNeeded = lengthEnd + (masked ? 4 : 0);
-        if (!closing) {
-          int verdict = checkFraming(masked);
-          if (verdict != PASS) {
-            return verdict;
-          }
+        if (checking) {
+          verdict = checkFraming(masked);
+          checking = verdict == PASS;
         }
       }
       if (headerLength == lengthEnd) {
         // The length is known: decide now, before the mask and the payload arrive.
         announced = payloadLength();
-        if (!closing) {
-          int verdict = checkLength();
-          if (verdict != PASS) {
-            return verdict;
-          }
+        if (checking) {
+          verdict = checkLength();
         }
       }
       if (headerLength == headerNeeded) {
@@ -122,7 +121,7 @@ final class InboundGuard {
         }
       }
     }
-    return closing ? DROP : PASS;
+    return verdict != PASS ? verdict : closing ? DROP : PASS;
   }
 
   private int checkFraming(boolean masked) {
