@@ -38,7 +38,7 @@ final class Outbound implements SendHandler, Runnable {
   /** Most frames one write carries. */
   static final int MAX_BATCH_FRAMES = 64;
 
-  /** Most frame text one write carries, unless a single frame is larger. */
+  /** Most framed bytes one write carries, unless a single frame is larger. */
   static final long MAX_BATCH_BYTES = 256 * 1024;
 
   /** A write pending this long while the queue is past its bounds marks the client slow. */

@@ -134,6 +134,7 @@ class OutboundBudgetTest {
     }
     assertThat(command("flood " + READERS + " 4000")).isEqualTo("flooded");
     Matcher after = stats();
+    System.out.println("OutboundBudgetTest after the flood: " + after.group());
     assertThat(after.group(7)).isEqualTo("false");
     assertThat(Long.parseLong(after.group(5)))
         .as("the budget cut slow consumers: the per-connection bounds alone add up past the heap")
