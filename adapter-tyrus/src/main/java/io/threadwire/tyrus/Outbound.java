@@ -191,9 +191,12 @@ final class Outbound implements SendHandler, Runnable {
     return enqueue(QueuedFrame.control(text), NONE);
   }
 
-  /** Returns the bytes this queue holds now, the write in flight included. */
+  /**
+   * Returns the bytes this queue holds now, the write in flight included; 0 once closed, when what
+   * is left is only waiting to be failed and released, so no one cuts this connection again.
+   */
   synchronized long queuedBytes() {
-    return bytes;
+    return closed ? 0 : bytes;
   }
 
   private Offer enqueue(QueuedFrame item, DeliveryCallback callback) {

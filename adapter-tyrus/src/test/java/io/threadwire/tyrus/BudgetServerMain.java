@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>{@code flood K MILLIS}: K threads each send 4 KiB messages to thread {@code t-i} as fast as
  *       they can (asynchronously, never waiting for an outcome) for MILLIS; prints {@code flooded};
  *   <li>{@code stats}: prints {@code stats queued=Q budget=B sum=S slow=N budgetCuts=K
- *       connections=C oom=O}: the global count, the budget, the sum of every connection's own count
- *       (equal to the global one when no frame is shared, as here), cuts, open TCP connections and
- *       whether any thread saw an {@link OutOfMemoryError}.
+ *       connections=C tooBig=T oom=O}: the global count, the budget, the sum of every connection's
+ *       own count (equal to the global one when no frame is shared, as here), cuts, open TCP
+ *       connections and whether any thread saw an {@link OutOfMemoryError}.
  * </ul>
  */
 final class BudgetServerMain {
@@ -61,6 +61,8 @@ final class BudgetServerMain {
                     + s.outboundBudgetCuts()
                     + " connections="
                     + s.openConnections()
+                    + " tooBig="
+                    + s.messagesTooBig()
                     + " oom="
                     + OOM.get());
           }

@@ -31,7 +31,7 @@ class OutboundBudgetTest {
   private static final Pattern STATS =
       Pattern.compile(
           "stats queued=(\\d+) budget=(\\d+) sum=(\\d+) slow=(\\d+) budgetCuts=(\\d+)"
-              + " connections=(\\d+) oom=(\\w+)");
+              + " connections=(\\d+) tooBig=(\\d+) oom=(\\w+)");
   private static final int READERS = 48;
 
   private Process process;
@@ -100,9 +100,8 @@ class OutboundBudgetTest {
     }
   }
 
-  @Test
-  @DisplayName("48 paused readers flooded with 4 KiB messages under -Xmx96m: cut, exact, alive")
-  void pausedReadersUnderSmallHeap() throws Exception {
+  /** Starts {@link BudgetServerMain} in a JVM of its own with a 96 MiB heap; returns its port. */
+  private int startServerJvm() throws IOException {
     String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     String cp =
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
@@ -123,7 +122,55 @@ class OutboundBudgetTest {
     in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     String first = out.readLine();
     assertThat(first).as("the server JVM started").isNotNull().startsWith("port ");
-    int port = Integer.parseInt(first.substring(5));
+    return Integer.parseInt(first.substring(5));
+  }
+
+  @Test
+  @DisplayName("six endless fragmented binary messages of 64 MiB each under -Xmx96m: 1009, alive")
+  void endlessFragmentsUnderSmallHeap() throws Exception {
+    int port = startServerJvm();
+    List<Thread> attackers = new ArrayList<>();
+    List<Integer> codes = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (int i = 0; i < 6; i++) {
+      RawClient c = RawClient.open(port);
+      sockets.add(c.socket());
+      c.awaitText("\"welcome\"");
+      Thread t =
+          new Thread(
+              () -> {
+                byte[] chunk = new byte[60_000];
+                try {
+                  c.frame(false, 0x2, chunk, true);
+                  for (long sent = chunk.length; sent < 64L << 20; sent += chunk.length) {
+                    c.frame(false, 0x0, chunk, true);
+                  }
+                } catch (IOException e) {
+                  // dropped by the server: fine, the close code is what counts
+                }
+                try {
+                  codes.add(c.awaitClose());
+                } catch (IOException e) {
+                  codes.add(-2);
+                }
+              });
+      t.start();
+      attackers.add(t);
+    }
+    for (Thread t : attackers) {
+      t.join(120_000);
+    }
+    assertThat(codes)
+        .as("every attacker was closed with 1009")
+        .containsExactly(1009, 1009, 1009, 1009, 1009, 1009);
+    Matcher m = stats();
+    assertThat(m.group(7)).as("messages too big").isEqualTo("6");
+    assertThat(m.group(8)).as("no OutOfMemoryError").isEqualTo("false");
+  }
+
+  @Test
+  @DisplayName("48 paused readers flooded with 4 KiB messages under -Xmx96m: cut, exact, alive")
+  void pausedReadersUnderSmallHeap() throws Exception {
+    int port = startServerJvm();
     Matcher initial = stats();
     long budget = Long.parseLong(initial.group(2));
     assertThat(budget)
@@ -135,7 +182,10 @@ class OutboundBudgetTest {
     assertThat(command("flood " + READERS + " 4000")).isEqualTo("flooded");
     Matcher after = stats();
     System.out.println("OutboundBudgetTest after the flood: " + after.group());
-    assertThat(after.group(7)).isEqualTo("false");
+    assertThat(after.group(8)).isEqualTo("false");
+    assertThat(Long.parseLong(after.group(4)))
+        .as("each connection is counted once however many bounds it hit")
+        .isLessThanOrEqualTo(READERS);
     assertThat(Long.parseLong(after.group(5)))
         .as("the budget cut slow consumers: the per-connection bounds alone add up past the heap")
         .isPositive();
