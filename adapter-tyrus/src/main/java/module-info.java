@@ -18,6 +18,9 @@ module io.threadwire.tyrus {
   requires org.glassfish.grizzly.http.server;
   requires com.fasterxml.jackson.core;
   requires org.slf4j;
+  // The default outbound budget and connection bound read the heap size and descriptor limit.
+  requires java.management;
+  requires jdk.management;
   requires static com.google.guice;
   requires static typesafe.config;
 

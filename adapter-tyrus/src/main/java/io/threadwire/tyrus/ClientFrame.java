@@ -1,12 +1,18 @@
 package io.threadwire.tyrus;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
 
 /**
  * One parsed client frame: {@code join}, {@code leave} or {@code ping}; see {@code PROTOCOL.md}.
  * Parsing never throws for bad input: it returns a frame whose {@link #error} says what was wrong.
+ * The first problem in document order wins: a syntax error, a repeated field, or anything after the
+ * object is {@code malformed_json}; otherwise the first known field with a wrong type or range is
+ * {@code invalid_field}; then a missing {@code type} is {@code missing_field}. The {@code ref} is
+ * kept whenever it was read as a valid string before the parse ended, wherever it stands.
  *
  * @param type the {@code type} field, or null
  * @param thread the {@code thread} field, or null
@@ -28,6 +34,10 @@ record ClientFrame(
   /** The longest {@code ref} accepted, so that echoing it costs little. */
   static final int MAX_REF_LENGTH = 64;
 
+  /** Client frames are parsed strictly: a repeated field name is a syntax error. */
+  private static final JsonFactory STRICT =
+      JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
   static ClientFrame parse(String text) {
     String type = null;
     String thread = null;
@@ -36,13 +46,17 @@ record ClientFrame(
     String ref = null;
     ErrorCode error = null;
     String reason = null;
-    try (JsonParser p = ServerFrames.JSON.createParser(text)) {
+    try (JsonParser p = STRICT.createParser(text)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
-        return invalid(ErrorCode.MALFORMED_JSON, "a frame must be a JSON object");
+        return invalid(ErrorCode.MALFORMED_JSON, "a frame must be a JSON object", null);
       }
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.currentName();
         JsonToken value = p.nextToken();
+        if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+          // A container is the wrong type for every known field, and is skipped whole.
+          p.skipChildren();
+        }
         switch (name) {
           case "type" -> {
             if (value == JsonToken.VALUE_STRING) {
@@ -81,14 +95,16 @@ record ClientFrame(
               reason = "field 'ref' must be a string of at most " + MAX_REF_LENGTH + " characters";
             }
           }
-          default -> p.skipChildren();
+          default -> {
+            // unknown fields are ignored; a container was skipped above
+          }
         }
       }
       if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
-        return invalid(ErrorCode.MALFORMED_JSON, "a frame must be exactly one JSON object");
+        return invalid(ErrorCode.MALFORMED_JSON, "a frame must be exactly one JSON object", ref);
       }
     } catch (IOException | RuntimeException e) {
-      return invalid(ErrorCode.MALFORMED_JSON, "not valid JSON");
+      return invalid(ErrorCode.MALFORMED_JSON, "not valid JSON (or a repeated field)", ref);
     }
     if (error == null && type == null) {
       error = ErrorCode.MISSING_FIELD;
@@ -104,7 +120,7 @@ record ClientFrame(
         : -1;
   }
 
-  private static ClientFrame invalid(ErrorCode code, String reason) {
-    return new ClientFrame(null, null, -1, -1, null, code, reason);
+  private static ClientFrame invalid(ErrorCode code, String reason, String ref) {
+    return new ClientFrame(null, null, -1, -1, ref, code, reason);
   }
 }

@@ -1,6 +1,5 @@
 package io.threadwire.tyrus;
 
-import io.threadwire.spi.MessagingListener;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -55,7 +54,7 @@ final class EndpointConfigurator extends ServerEndpointConfig.Configurator {
     } else {
       // Only reachable by bypassing the guard filter, which admits every accepted handshake.
       LOG.warn("handshake refused: it was not admitted by the guard filter");
-      ctx.listener.handshakeRefused(MessagingListener.HandshakeRefusal.OTHER); // metrics hook
+      ctx.stats.handshakeNotAdmitted();
       reject(response);
     }
   }

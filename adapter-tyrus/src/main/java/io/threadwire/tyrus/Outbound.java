@@ -38,7 +38,7 @@ final class Outbound implements SendHandler, Runnable {
   /** Most frames one write carries. */
   static final int MAX_BATCH_FRAMES = 64;
 
-  /** Most frame text one write carries, unless a single frame is larger. */
+  /** Most framed bytes one write carries, unless a single frame is larger. */
   static final long MAX_BATCH_BYTES = 256 * 1024;
 
   /** A write pending this long while the queue is past its bounds marks the client slow. */
@@ -57,6 +57,7 @@ final class Outbound implements SendHandler, Runnable {
   private final long slowWriteNanos;
   private final long hardMaxFrames;
   private final long hardMaxBytes;
+  private final OutboundBudget budget;
   private volatile RemoteEndpoint.Async remote;
   private volatile Connection<SocketAddress> tcp;
   private final CompletionHandler<WriteResult<Buffer, SocketAddress>> onTcpWrite =
@@ -77,7 +78,7 @@ final class Outbound implements SendHandler, Runnable {
         }
       };
 
-  // Guarded by this. Entries come in pairs: the item (a Frame or a control String), its callback.
+  // Guarded by this. Entries come in pairs: the QueuedFrame, its callback.
   // The first inFlight pairs are being written; they leave the queue when the write completes.
   // Sized for the common case, a frame or two queued; it grows under back-pressure.
   private final ArrayDeque<Object> queue = new ArrayDeque<>(4);
@@ -118,6 +119,25 @@ final class Outbound implements SendHandler, Runnable {
       int maxFrames,
       long maxBytes,
       long slowWriteNanos) {
+    this(owner, onBroken, flusher, maxFrames, maxBytes, slowWriteNanos, OutboundBudget.unlimited());
+  }
+
+  /**
+   * Creates the queue of {@code owner}, counted against the server's global {@code budget}.
+   *
+   * @param onBroken told, on the flushing thread, when a write fails
+   * @param flusher runs this queue's flushes; never the sender's thread in production
+   * @param slowWriteNanos how long a pending write must wait to mark the client slow
+   */
+  Outbound(
+      TransportConnection owner,
+      Runnable onBroken,
+      Executor flusher,
+      int maxFrames,
+      long maxBytes,
+      long slowWriteNanos,
+      OutboundBudget budget) {
+    this.budget = budget;
     this.slowWriteNanos = slowWriteNanos;
     this.hardMaxFrames = HARD_LIMIT_FACTOR * (long) maxFrames;
     this.hardMaxBytes =
@@ -138,7 +158,12 @@ final class Outbound implements SendHandler, Runnable {
     /** The connection is closed; the callback was told. */
     CLOSED,
     /** The queue is full: the callback was told and the caller must cut the connection. */
-    FULL
+    FULL,
+    /**
+     * The global budget is spent and this client's write is stuck: the callback was told and the
+     * caller must cut the connection.
+     */
+    OVER_BUDGET
   }
 
   /** Writes through Tyrus's asynchronous remote: per recipient, Tyrus encodes and frames. */
@@ -156,23 +181,26 @@ final class Outbound implements SendHandler, Runnable {
     this.tcp = tcp;
   }
 
-  /** Queues a message frame for the hub. */
+  /** Queues a message frame for the hub: its wire bytes, framed once for every recipient. */
   Offer offer(Frame frame, DeliveryCallback callback) {
-    return enqueue(frame, callback);
+    return enqueue(QueuedFrame.of(frame), callback);
   }
 
   /** Queues a control frame (welcome, joined, error...), reported to nobody. */
   Offer offerControl(String text) {
-    return enqueue(text, NONE);
+    return enqueue(QueuedFrame.control(text), NONE);
   }
 
-  /** Returns the text length of a queued item, what the byte bound counts. */
-  private static int sizeOf(Object item) {
-    return item instanceof Frame f ? f.text().length() : ((String) item).length();
+  /**
+   * Returns the bytes this queue holds now, the write in flight included; 0 once closed, when what
+   * is left is only waiting to be failed and released, so no one cuts this connection again.
+   */
+  synchronized long queuedBytes() {
+    return closed ? 0 : bytes;
   }
 
-  private Offer enqueue(Object item, DeliveryCallback callback) {
-    int size = sizeOf(item);
+  private Offer enqueue(QueuedFrame item, DeliveryCallback callback) {
+    int size = item.length();
     boolean schedule = false;
     Offer result;
     synchronized (this) {
@@ -182,9 +210,14 @@ final class Outbound implements SendHandler, Runnable {
         closed = true;
         writeStartedNanos = 0;
         result = Offer.FULL;
+      } else if (budget.isOver() && isWriteStuck()) {
+        closed = true;
+        writeStartedNanos = 0;
+        result = Offer.OVER_BUDGET;
       } else {
         queue.addLast(item);
         queue.addLast(callback);
+        budget.hold(item);
         frames++;
         bytes += size;
         if (!writing && !scheduled) {
@@ -196,7 +229,7 @@ final class Outbound implements SendHandler, Runnable {
     }
     if (result == Offer.CLOSED) {
       callback.failed(owner, Causes.CLOSED);
-    } else if (result == Offer.FULL) {
+    } else if (result != Offer.QUEUED) {
       callback.failed(owner, Causes.QUEUE_FULL);
     } else if (schedule) {
       schedule();
@@ -219,6 +252,11 @@ final class Outbound implements SendHandler, Runnable {
     if (frames >= hardMaxFrames || bytes + size > hardMaxBytes) {
       return true;
     }
+    return isWriteStuck();
+  }
+
+  /** Returns true if the write in flight has been pending for {@link #SLOW_WRITE_NANOS}. */
+  private boolean isWriteStuck() {
     long started = writeStartedNanos; // 0 unless a write is in flight
     return started != 0 && System.nanoTime() - started >= slowWriteNanos;
   }
@@ -237,7 +275,7 @@ final class Outbound implements SendHandler, Runnable {
   /** Writes what is queued; runs on the flusher. */
   @Override
   public void run() {
-    Object single;
+    QueuedFrame single;
     Buffer batch = null;
     Connection<SocketAddress> c = tcp;
     synchronized (this) {
@@ -251,7 +289,7 @@ final class Outbound implements SendHandler, Runnable {
         single = null;
       } else {
         inFlight = 1;
-        single = queue.peekFirst();
+        single = (QueuedFrame) queue.peekFirst();
       }
       inCall = true;
       writer = Thread.currentThread();
@@ -264,7 +302,7 @@ final class Outbound implements SendHandler, Runnable {
       if (batch != null) {
         c.write(batch, onTcpWrite);
       } else {
-        remote.sendText(single instanceof Frame f ? f.text() : (String) single, this);
+        remote.sendText(single.text(), this);
       }
       handedOver = true;
     } catch (RuntimeException e) {
@@ -303,14 +341,13 @@ final class Outbound implements SendHandler, Runnable {
     int n = 0;
     Iterator<Object> it = queue.iterator();
     while (it.hasNext() && n < MAX_BATCH_FRAMES) {
-      Object item = it.next();
+      QueuedFrame item = (QueuedFrame) it.next();
       it.next(); // its callback
-      int length = sizeOf(item);
+      int length = item.length();
       if (n > 0 && size + length > MAX_BATCH_BYTES) {
         break;
       }
-      byte[] framed = item instanceof Frame f ? WireFrames.of(f) : WireFrames.text((String) item);
-      Buffer b = Buffers.wrap(mm, framed);
+      Buffer b = Buffers.wrap(mm, item.bytes());
       if (first == null) {
         first = b;
       } else {
@@ -361,10 +398,11 @@ final class Outbound implements SendHandler, Runnable {
       }
       callbacks = new DeliveryCallback[inFlight];
       for (int i = 0; i < callbacks.length; i++) {
-        Object item = queue.pollFirst();
+        QueuedFrame item = (QueuedFrame) queue.pollFirst();
         callbacks[i] = (DeliveryCallback) queue.pollFirst();
+        budget.release(item);
         frames--;
-        bytes -= sizeOf(item);
+        bytes -= item.length();
       }
       inFlight = 0;
       if (failure != null) {
@@ -401,11 +439,6 @@ final class Outbound implements SendHandler, Runnable {
     return frames;
   }
 
-  /** Returns the size of the frames queued, the ones being written included; for gauges. */
-  synchronized long queuedBytes() {
-    return bytes;
-  }
-
   /** Returns true once closed: by {@link #close}, a failed write or a full queue. */
   synchronized boolean isClosed() {
     return closed;
@@ -436,6 +469,9 @@ final class Outbound implements SendHandler, Runnable {
       writeStartedNanos = 0;
       drained = queue.toArray();
       queue.clear();
+      for (int i = 0; i < drained.length; i += 2) {
+        budget.release((QueuedFrame) drained[i]);
+      }
       frames = 0;
       bytes = 0;
     }

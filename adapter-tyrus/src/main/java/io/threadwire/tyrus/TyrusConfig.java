@@ -46,6 +46,12 @@ public final class TyrusConfig {
     {"rateLimit.closeAfter", "rate-limit.close-after"},
     {"closeGrace", "close-grace"},
     {"ioThreads", "io-threads"},
+    {"handshakeTimeout", "handshake.timeout"},
+    {"maxPendingHandshakes", "handshake.max-pending"},
+    {"maxConnections", "max-connections"},
+    {"maxConnectionsPerAddress", "max-connections-per-address"},
+    {"maxTotalQueuedBytes", "outbound.max-total-queued-bytes"},
+    {"maxTotalQueuedHeapPercent", "outbound.max-total-queued-heap-percent"},
     {"sendTimeout", "send-timeout"},
     {"idleThreadTtl", "idle-thread-ttl"},
     {"idempotencyWindow", "idempotency-window"},
@@ -95,6 +101,18 @@ public final class TyrusConfig {
                     c.getInt("rate-limit.close-after"))));
     set("close-grace", () -> b.closeGrace(c.getDuration("close-grace")));
     set("io-threads", () -> b.ioThreads(c.getInt("io-threads")));
+    set("handshake.timeout", () -> b.handshakeTimeout(c.getDuration("handshake.timeout")));
+    set("handshake.max-pending", () -> b.maxPendingHandshakes(c.getInt("handshake.max-pending")));
+    set("max-connections", () -> b.maxConnections(c.getInt("max-connections")));
+    set(
+        "max-connections-per-address",
+        () -> b.maxConnectionsPerAddress(c.getInt("max-connections-per-address")));
+    set(
+        "outbound.max-total-queued-bytes",
+        () -> b.maxTotalQueuedBytes(c.getBytes("outbound.max-total-queued-bytes")));
+    set(
+        "outbound.max-total-queued-heap-percent",
+        () -> b.maxTotalQueuedHeapPercent(c.getInt("outbound.max-total-queued-heap-percent")));
     return build(TYRUS_PATH, b::build);
   }
 

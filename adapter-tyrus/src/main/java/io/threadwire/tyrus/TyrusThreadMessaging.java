@@ -78,8 +78,15 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
     ScheduledThreadPoolExecutor io =
         new ScheduledThreadPoolExecutor(settings.ioThreads(), daemon());
     io.setRemoveOnCancelPolicy(true);
-    GuardFilter guard = new GuardFilter(settings, b.authenticator, b.listener);
-    this.ctx = new ServerContext(hub, settings, b.accessPolicy, io, guard, b.listener);
+    // The budget tells the context, which is built after it: a holder breaks the cycle.
+    ServerContext[] context = new ServerContext[1];
+    OutboundBudget budget =
+        new OutboundBudget(settings.outboundBudgetBytes(), () -> context[0].overBudget());
+    TyrusStats stats = new TyrusStats(budget::used, budget.limit(), b.listener);
+    GuardFilter guard = new GuardFilter(settings, b.authenticator, stats, io);
+    this.ctx = new ServerContext(hub, settings, b.accessPolicy, io, guard, stats, budget);
+    context[0] = ctx;
+    stats.countConnections(guard::openConnections);
     // Tyrus fails a read larger than its buffer even when it holds many small frames; the guard
     // filter has already refused any single frame over maxFrameBytes.
     int incoming = Math.max(4 * 1024 * 1024, 2 * settings.maxFrameBytes() + 1024);
@@ -201,6 +208,7 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
       for (WsConnection c : ctx.connections.values()) {
         c.finish(CloseCodes.GOING_AWAY, "server stopping", Causes.STOPPING);
       }
+      ctx.guard.terminatePending(); // nothing to say to a connection not upgraded yet
       awaitClientsGone();
       ctx.guard.terminateAll();
       closeQuietly();
@@ -252,6 +260,14 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
     return URI.create("ws://" + host + ":" + boundPort() + settings.path());
   }
 
+  /**
+   * {@return the counters of what this server refused or cut off, and its outbound gauges} Each
+   * counted event is also reported to the builder's {@link Builder#listener listener}.
+   */
+  public TyrusStats stats() {
+    return ctx.stats;
+  }
+
   /** {@return the settings this server runs with} */
   public TyrusSettings settings() {
     return settings;
@@ -292,6 +308,7 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
     Duration shortest = s.writeTimeout();
     shortest = shortest.compareTo(s.pingInterval()) < 0 ? shortest : s.pingInterval();
     shortest = shortest.compareTo(s.idleTimeout()) < 0 ? shortest : s.idleTimeout();
+    shortest = shortest.compareTo(s.handshakeTimeout()) < 0 ? shortest : s.handshakeTimeout();
     return Math.max(10, Math.min(1000, shortest.toMillis() / 4));
   }
 

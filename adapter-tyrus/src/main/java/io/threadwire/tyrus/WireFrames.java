@@ -14,7 +14,7 @@ final class WireFrames {
 
   /** Returns the framed bytes of {@code frame}'s text, computed once for all recipients. */
   static byte[] of(Frame frame) {
-    return frame.transportForm(f -> text(f.text()));
+    return QueuedFrame.of(frame).bytes();
   }
 
   /** Returns {@code text} as one final, unmasked text frame. */

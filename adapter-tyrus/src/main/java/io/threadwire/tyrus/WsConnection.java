@@ -12,12 +12,10 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
-import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.glassfish.grizzly.Connection;
 import org.slf4j.Logger;
@@ -40,12 +38,14 @@ public final class WsConnection extends Endpoint implements TransportConnection 
   private final ConnectionId id = ConnectionId.next();
   private final ServerContext ctx;
   private final Outbound out;
-  private final RateLimiter limiter;
   private final AtomicBoolean finished = new AtomicBoolean();
   private volatile UserId user = UserId.anonymous();
   private volatile Session session;
   private volatile Connection<SocketAddress> tcp;
-  private volatile long lastInboundNanos = System.nanoTime();
+
+  /** What the client sends, frame by frame: rate limit, liveness, the server's closing state. */
+  private volatile InboundGuard inbound;
+
   private volatile long lastPingNanos;
 
   /** The {@code ref} of the join being processed, read back by {@link #joined}. */
@@ -59,8 +59,9 @@ public final class WsConnection extends Endpoint implements TransportConnection 
             () -> cutAsync(CloseCodes.UNEXPECTED_CONDITION, "write failed", Causes.CLOSED),
             ctx.flusherFor(id),
             ctx.settings.maxQueuedFrames(),
-            ctx.settings.maxQueuedBytes());
-    this.limiter = new RateLimiter(ctx.settings.rateLimit(), System.nanoTime());
+            ctx.settings.maxQueuedBytes(),
+            Outbound.SLOW_WRITE_NANOS,
+            ctx.budget);
   }
 
   @Override
@@ -97,16 +98,21 @@ public final class WsConnection extends Endpoint implements TransportConnection 
         instanceof GuardFilter.Admission a) {
       user = a.user();
       tcp = a.connection();
+      inbound = a.inbound();
+    } else {
+      inbound = new InboundGuard(ctx.settings, System.nanoTime()); // only in tests without a guard
     }
+    inbound.attach(this);
     Connection<SocketAddress> c = tcp;
     if (c != null) {
+      ctx.guard.upgraded(c);
       out.attach(c);
     }
     session.setMaxTextMessageBufferSize(ctx.settings.maxFrameBytes());
+    session.setMaxBinaryMessageBufferSize(ctx.settings.maxFrameBytes());
     out.attach(session.getAsyncRemote());
     session.addMessageHandler(String.class, this::onText);
     session.addMessageHandler(ByteBuffer.class, this::onBinary);
-    session.addMessageHandler(PongMessage.class, pong -> lastInboundNanos = System.nanoTime());
     ctx.connections.put(id, this);
     if (ctx.stopping) {
       finish(CloseCodes.GOING_AWAY, "server stopping", Causes.STOPPING);
@@ -136,10 +142,19 @@ public final class WsConnection extends Endpoint implements TransportConnection 
 
   /**
    * Closes the connection with {@code code}: fails what is still queued, forgets the connection and
-   * sends the close frame. Never call it from the hub's send path; see {@link #cutAsync}.
+   * sends the close frame, after which the guard filter waits for the client's close frame (see
+   * {@link GuardFilter#close}) and drops the TCP connection if it does not come within the close
+   * grace: a client that stopped reading would otherwise hold its socket, and the bytes queued in
+   * it, forever. Never call it from the hub's send path; see {@link #cutAsync}.
    */
-  void finish(CloseCodes code, String reason, Throwable cause) {
+  void finish(CloseReason.CloseCode code, String reason, Throwable cause) {
     cleanUp(cause);
+    Connection<SocketAddress> c = tcp;
+    InboundGuard g = inbound;
+    if (c != null && g != null) {
+      ctx.guard.close(c, g, code.getCode(), reason);
+      return;
+    }
     Session s = session;
     if (s != null && s.isOpen()) {
       try {
@@ -151,20 +166,20 @@ public final class WsConnection extends Endpoint implements TransportConnection 
   }
 
   /**
-   * Closes like {@link #finish}, then drops the TCP connection if the client has not taken the
-   * close frame within the close grace: a client that stopped reading would otherwise hold its
-   * socket, and the bytes queued in it, forever.
+   * Closes as {@link #finish} does, with a close code the guard filter chose (1002, 1008, 1009).
    */
+  void closeFromGuard(int code, String reason) {
+    finish(CloseCodes.getCloseCode(code), reason, Causes.CLOSED);
+  }
+
+  /** Closes as {@link #finish} does; the TCP connection is dropped after the close grace. */
   void cutOff(CloseCodes code, String reason, Throwable cause) {
     finish(code, reason, cause);
-    Connection<SocketAddress> c = tcp;
-    if (c != null && c.isOpen()) {
-      try {
-        ctx.io.schedule(c::terminateSilently, ctx.closeGraceMillis, TimeUnit.MILLISECONDS);
-      } catch (RuntimeException e) {
-        c.terminateSilently();
-      }
-    }
+  }
+
+  /** Returns the bytes queued for this connection now; the global budget cuts the largest first. */
+  long queuedBytes() {
+    return out.queuedBytes();
   }
 
   /** Schedules {@link #cutOff} on an I/O thread; safe from anywhere, including the hub's lock. */
@@ -181,9 +196,6 @@ public final class WsConnection extends Endpoint implements TransportConnection 
     // Forget the connection before failing its frames: whoever sees an outcome naming it failed
     // also sees it gone from the thread.
     if (finished.compareAndSet(false, true)) {
-      if (cause == Causes.QUEUE_FULL || cause == Causes.WRITE_TIMEOUT) {
-        ctx.listener.slowConsumerCutOff(); // metrics hook (issue 15)
-      }
       ctx.connections.remove(id, this);
       ctx.hub.unregister(id);
     }
@@ -194,10 +206,12 @@ public final class WsConnection extends Endpoint implements TransportConnection 
   void sweep(long now) {
     if (out.isStalled(now, ctx.writeTimeoutNanos)) {
       LOG.info("connection={} user={} is a slow consumer: write timed out", id, user);
+      ctx.stats.slowConsumer(false);
       cutOff(CloseCodes.TRY_AGAIN_LATER, "slow consumer: write timed out", Causes.WRITE_TIMEOUT);
       return;
     }
-    long silent = now - lastInboundNanos;
+    InboundGuard g = inbound;
+    long silent = now - (g == null ? now : g.lastFrameNanos());
     if (silent > ctx.idleTimeoutNanos) {
       LOG.debug("connection={} idle for {} ms: closing", id, silent / 1_000_000);
       cutOff(CloseCodes.NORMAL_CLOSURE, "idle timeout", Causes.CLOSED); // likely dead: drop it too
@@ -218,14 +232,30 @@ public final class WsConnection extends Endpoint implements TransportConnection 
 
   @Override
   public void send(Frame frame, DeliveryCallback callback) {
-    if (out.offer(frame, callback) == Outbound.Offer.FULL) {
+    Outbound.Offer offer = out.offer(frame, callback);
+    if (offer == Outbound.Offer.FULL) {
       LOG.info(
           "connection={} user={} thread={} is a slow consumer: outbound queue full",
           id,
           user,
           frame.thread());
+      ctx.stats.slowConsumer(false);
       cutAsync(CloseCodes.TRY_AGAIN_LATER, "slow consumer: outbound queue full", Causes.QUEUE_FULL);
+    } else if (offer == Outbound.Offer.OVER_BUDGET) {
+      overBudget();
     }
+  }
+
+  /** Cuts this connection: the global outbound budget is spent and its write is stuck. */
+  private void overBudget() {
+    LOG.info(
+        "connection={} user={} is a slow consumer: the server's outbound budget is spent and its"
+            + " write is pending",
+        id,
+        user);
+    ctx.stats.slowConsumer(true);
+    cutAsync(
+        CloseCodes.TRY_AGAIN_LATER, "slow consumer: server outbound budget", Causes.QUEUE_FULL);
   }
 
   @Override
@@ -234,8 +264,12 @@ public final class WsConnection extends Endpoint implements TransportConnection 
   }
 
   private void control(String text) {
-    if (out.offerControl(text) == Outbound.Offer.FULL) {
+    Outbound.Offer offer = out.offerControl(text);
+    if (offer == Outbound.Offer.FULL) {
+      ctx.stats.slowConsumer(false);
       cutAsync(CloseCodes.TRY_AGAIN_LATER, "slow consumer: outbound queue full", Causes.QUEUE_FULL);
+    } else if (offer == Outbound.Offer.OVER_BUDGET) {
+      overBudget();
     }
   }
 
@@ -243,7 +277,6 @@ public final class WsConnection extends Endpoint implements TransportConnection 
 
   private void onText(String text) {
     long now = System.nanoTime();
-    lastInboundNanos = now;
     if (out.isClosed()) {
       return;
     }
@@ -256,14 +289,7 @@ public final class WsConnection extends Endpoint implements TransportConnection 
         finish(CloseCodes.TOO_BIG, "frame too big", Causes.CLOSED);
         return;
       }
-      if (!limiter.tryAcquire(now)) {
-        ctx.listener.frameRateLimited(); // metrics hook (issue 15)
-        if (limiter.refusedInARow() >= ctx.settings.rateLimit().closeAfter()) {
-          LOG.info("connection={} user={} closed for rate limit abuse", id, user);
-          finish(CloseCodes.VIOLATED_POLICY, "rate limit exceeded", Causes.CLOSED);
-        } else {
-          error(ErrorCode.RATE_LIMITED, "too many frames; slow down", null, null);
-        }
+      if (rateLimited(now)) {
         return;
       }
       f = ClientFrame.parse(text);
@@ -286,18 +312,30 @@ public final class WsConnection extends Endpoint implements TransportConnection 
 
   private void onBinary(ByteBuffer data) {
     long now = System.nanoTime();
-    lastInboundNanos = now;
-    if (out.isClosed()) {
-      return;
-    }
-    if (!limiter.tryAcquire(now)) {
-      ctx.listener.frameRateLimited(); // metrics hook (issue 15)
-      if (limiter.refusedInARow() >= ctx.settings.rateLimit().closeAfter()) {
-        finish(CloseCodes.VIOLATED_POLICY, "rate limit exceeded", Causes.CLOSED);
-      }
+    if (out.isClosed() || rateLimited(now)) {
       return;
     }
     error(ErrorCode.MALFORMED_JSON, "binary frames are not supported; send JSON text", null, null);
+  }
+
+  /**
+   * Takes the rate-limit token of one complete message; if refused, answers {@code rate_limited},
+   * or closes with 1008 after too many refusals in a row, and returns true.
+   */
+  private boolean rateLimited(long now) {
+    InboundGuard g = inbound;
+    if (g.tryAcquireMessage(now)) {
+      return false;
+    }
+    if (g.refusedInARow() >= ctx.settings.rateLimit().closeAfter()) {
+      LOG.info("connection={} user={} closed for rate limit abuse", id, user);
+      ctx.stats.rateLimitClosed();
+      finish(CloseCodes.VIOLATED_POLICY, "rate limit exceeded", Causes.CLOSED);
+    } else {
+      ctx.stats.rateLimitedOnce();
+      error(ErrorCode.RATE_LIMITED, "too many frames; slow down", null, null);
+    }
+    return true;
   }
 
   private ThreadId thread(ClientFrame f) {

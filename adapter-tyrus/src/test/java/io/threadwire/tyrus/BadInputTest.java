@@ -94,7 +94,22 @@ class BadInputTest {
             "{\"type\":\"join\",\"thread\":\"a\",\"since\":1.5,\"ref\":\"x\"}", "invalid_field"),
         Arguments.of("{\"type\":3,\"ref\":\"x\"}", "invalid_field"),
         Arguments.of(
-            "{\"type\":\"ping\",\"ref\":" + "\"" + "r".repeat(65) + "\"}", "invalid_field"));
+            "{\"type\":\"ping\",\"ref\":" + "\"" + "r".repeat(65) + "\"}", "invalid_field"),
+        Arguments.of("{\"type\":\"join\",\"thread\":{},\"ref\":\"x\"}", "invalid_field"),
+        Arguments.of("{\"ref\":\"x\",\"type\":\"join\",\"thread\":[\"a\"]}", "invalid_field"),
+        Arguments.of(
+            "{\"type\":\"join\",\"thread\":\"a\",\"since\":[1],\"ref\":\"x\"}", "invalid_field"),
+        Arguments.of(
+            "{\"type\":\"join\",\"thread\":\"a\",\"epoch\":{\"a\":1},\"ref\":\"x\"}",
+            "invalid_field"),
+        Arguments.of("{\"type\":{\"t\":\"join\"},\"ref\":\"x\"}", "invalid_field"),
+        Arguments.of("{\"type\":\"ping\",\"ref\":{}}", "invalid_field"),
+        Arguments.of("{\"type\":\"ping\",\"ref\":[\"x\"]}", "invalid_field"),
+        Arguments.of(
+            "{\"type\":\"join\",\"thread\":\"a\",\"since\":99999999999999999999,\"ref\":\"x\"}",
+            "invalid_field"),
+        Arguments.of("{\"ref\":\"x\",\"type\":\"ping\",\"type\":\"join\"}", "malformed_json"),
+        Arguments.of("{\"ref\":\"x\",\"type\":\"ping\" oops", "malformed_json"));
   }
 
   @ParameterizedTest(name = "{0} -> {1}")

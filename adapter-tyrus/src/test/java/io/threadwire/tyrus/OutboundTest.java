@@ -282,11 +282,11 @@ class OutboundTest {
   }
 
   @Test
-  @DisplayName("the byte bound counts frame text; a write in flight is stalled past its timeout")
+  @DisplayName("the byte bound counts framed bytes; a write in flight is stalled past its timeout")
   void byteBoundAndStall() {
     Remote remote = new Remote(false);
     Frame f = frame(1);
-    Outbound out = new Outbound(owner, () -> {}, direct(), 100, f.text().length() * 2L, 0);
+    Outbound out = new Outbound(owner, () -> {}, direct(), 100, WireFrames.of(f).length * 2L, 0);
     out.attach(remote);
     assertThat(out.offer(f, new Answers())).isEqualTo(Outbound.Offer.QUEUED);
     assertThat(out.offer(f, new Answers())).isEqualTo(Outbound.Offer.QUEUED);
@@ -296,6 +296,66 @@ class OutboundTest {
     other.attach(new Remote(false));
     other.offer(f, new Answers());
     assertThat(other.isStalled(System.nanoTime() + 1_000_000_000L, 1_000)).isTrue();
+  }
+
+  @Test
+  @DisplayName("the global budget counts a frame shared by three queues once, and exactly")
+  void budgetCountsSharedFramesOnce() {
+    AtomicInteger overs = new AtomicInteger();
+    OutboundBudget budget = new OutboundBudget(1 << 20, overs::incrementAndGet);
+    List<Remote> remotes = new ArrayList<>();
+    List<Outbound> queues = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Remote r = new Remote(false);
+      Outbound q = new Outbound(owner, () -> {}, direct(), 100, Long.MAX_VALUE, 0, budget);
+      q.attach(r);
+      remotes.add(r);
+      queues.add(q);
+    }
+    Frame shared = frame(1);
+    int length = WireFrames.of(shared).length;
+    for (Outbound q : queues) {
+      q.offer(shared, new Answers());
+    }
+    assertThat(budget.used()).as("one frame, three holders").isEqualTo(length);
+    assertThat(queues.get(0).queuedBytes()).as("each queue counts what it holds").isEqualTo(length);
+    remotes.get(0).complete(null);
+    remotes.get(1).complete(null);
+    assertThat(budget.used()).as("still held by the third queue").isEqualTo(length);
+    queues.get(2).close(new IOException("closed"));
+    assertThat(budget.used()).as("released by its last holder").isZero();
+    queues.get(0).offerControl("{\"type\":\"pong\"}");
+    assertThat(budget.used()).isEqualTo(WireFrames.text("{\"type\":\"pong\"}").length);
+    remotes.get(0).complete(null);
+    assertThat(budget.used()).isZero();
+    assertThat(overs).hasValue(0);
+  }
+
+  @Test
+  @DisplayName("past the budget, a queue whose write is stuck is refused; a fresh one is not")
+  void overBudgetRefusesStuckQueues() {
+    AtomicInteger overs = new AtomicInteger();
+    Frame f = frame(1);
+    OutboundBudget budget =
+        new OutboundBudget(WireFrames.of(f).length + 1L, overs::incrementAndGet);
+    Outbound stuck = new Outbound(owner, () -> {}, direct(), 100, Long.MAX_VALUE, 0, budget);
+    stuck.attach(new Remote(false)); // never completes: its write stays in flight
+    assertThat(stuck.offer(f, new Answers())).isEqualTo(Outbound.Offer.QUEUED);
+    assertThat(stuck.offer(frame(2), new Answers())).isEqualTo(Outbound.Offer.QUEUED);
+    assertThat(overs).as("the second frame took the total past the budget").hasValue(1);
+    Answers refused = new Answers();
+    assertThat(stuck.offer(frame(3), refused)).isEqualTo(Outbound.Offer.OVER_BUDGET);
+    assertThat(refused.failed).hasValue(1);
+    assertThat(budget.used())
+        .as("a refused frame is not counted")
+        .isEqualTo(2L * WireFrames.of(f).length);
+    Outbound fresh = new Outbound(owner, () -> {}, direct(), 100, Long.MAX_VALUE, 0, budget);
+    fresh.attach(new Remote(true));
+    assertThat(fresh.offer(frame(4), new Answers()))
+        .as("nothing in flight: this client keeps up")
+        .isEqualTo(Outbound.Offer.QUEUED);
+    stuck.close(new IOException("cut"));
+    assertThat(budget.used()).isZero();
   }
 
   /** A fake Tyrus remote: records texts and completes writes now or when told. */

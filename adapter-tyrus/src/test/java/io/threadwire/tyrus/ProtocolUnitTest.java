@@ -116,31 +116,90 @@ class ProtocolUnitTest {
       return Buffers.wrap(MemoryManager.DEFAULT_MEMORY_MANAGER, b);
     }
 
-    @Test
-    @DisplayName("small masked frames pass, also with headers split across reads")
-    void smallFramesPass() {
-      FrameSizeGuard g = new FrameSizeGuard(100);
-      // text frame, masked, 3 bytes payload: 0x81 0x83 mask(4) payload(3)
-      assertThat(g.accept(buffer(0x81, 0x83, 1, 2))).isTrue();
-      assertThat(g.accept(buffer(3, 4, 9, 9, 9, 0x81))).isTrue();
-      assertThat(g.accept(buffer(0x80 | 126, 0, 100))).isTrue(); // 100 bytes: at the limit
+    private InboundGuard guard(int max) {
+      return new InboundGuard(
+          TyrusSettings.builder()
+              .maxFrameBytes(Math.max(128, max))
+              .rateLimit(new TyrusSettings.RateLimit(1, Duration.ofHours(1), 3, 2))
+              .build(),
+          System.nanoTime());
     }
 
     @Test
-    @DisplayName("a frame announcing more than the limit is refused from its header")
+    @DisplayName("small masked frames pass, also with headers split across reads")
+    void smallFramesPass() {
+      InboundGuard g = guard(128);
+      // text frame, masked, 3 bytes payload: 0x81 0x83 mask(4) payload(3)
+      assertThat(g.accept(buffer(0x81, 0x83, 1, 2))).isEqualTo(InboundGuard.PASS);
+      assertThat(g.accept(buffer(3, 4, 9, 9, 9, 0x81))).isEqualTo(InboundGuard.PASS);
+      assertThat(g.accept(buffer(0x80 | 126, 0, 128))).isEqualTo(InboundGuard.PASS); // at the limit
+    }
+
+    @Test
+    @DisplayName("a frame announcing more than the limit is refused from its header with 1009")
     void bigFrameRefused() {
-      FrameSizeGuard g = new FrameSizeGuard(100);
-      assertThat(g.accept(buffer(0x81, 0x80 | 126, 0, 101))).isFalse();
-      FrameSizeGuard g64 = new FrameSizeGuard(100);
-      assertThat(g64.accept(buffer(0x82, 0x80 | 127, 0, 0, 0, 1, 0, 0, 0, 0))).isFalse();
-      FrameSizeGuard continuation = new FrameSizeGuard(100);
-      assertThat(continuation.accept(buffer(0x00, 0x80 | 126, 1, 0))).isFalse();
+      assertThat(guard(128).accept(buffer(0x81, 0x80 | 126, 0, 129))).isEqualTo(1009);
+      assertThat(guard(128).accept(buffer(0x82, 0x80 | 127, 0, 0, 0, 1, 0, 0, 0, 0)))
+          .isEqualTo(1009);
+    }
+
+    @Test
+    @DisplayName("fragments are added up, binary or text, and refused once the total passes")
+    void fragmentsAddUp() {
+      InboundGuard g = guard(128);
+      // binary, FIN=0, 100 bytes announced: mask and payload follow
+      assertThat(g.accept(buffer(0x02, 0x80 | 100, 0, 0, 0, 0))).isEqualTo(InboundGuard.PASS);
+      assertThat(g.accept(Buffers.wrap(MemoryManager.DEFAULT_MEMORY_MANAGER, new byte[100])))
+          .isEqualTo(InboundGuard.PASS);
+      // a continuation of 29 bytes: 129 in total
+      assertThat(g.accept(buffer(0x80, 0x80 | 29))).isEqualTo(1009);
+    }
+
+    @Test
+    @DisplayName("RFC 6455 framing errors are refused with 1002")
+    void framingErrors() {
+      assertThat(guard(128).accept(buffer(0x81, 0x03))).as("unmasked").isEqualTo(1002);
+      assertThat(guard(128).accept(buffer(0xC1, 0x83))).as("RSV1 set").isEqualTo(1002);
+      assertThat(guard(128).accept(buffer(0x83, 0x80))).as("reserved opcode").isEqualTo(1002);
+      assertThat(guard(128).accept(buffer(0x80, 0x80))).as("stray continuation").isEqualTo(1002);
+      assertThat(guard(128).accept(buffer(0x09, 0x80))).as("fragmented ping").isEqualTo(1002);
+      assertThat(guard(128).accept(buffer(0x89, 0x80 | 126, 0, 126)))
+          .as("ping over 125 bytes")
+          .isEqualTo(1002);
+      InboundGuard g = guard(128);
+      assertThat(g.accept(buffer(0x01, 0x80, 0, 0, 0, 0))).isEqualTo(InboundGuard.PASS);
+      assertThat(g.accept(buffer(0x81, 0x80))).as("new message inside one").isEqualTo(1002);
+    }
+
+    @Test
+    @DisplayName("fragments and pings take rate-limit tokens; too many refusals close with 1008")
+    void rateCountsFrames() {
+      InboundGuard g = guard(128);
+      // burst 3, closed after 2 refusals in a row: 3 pings pass, the 4th leaves a debt,
+      // the 5th closes
+      for (int i = 0; i < 3; i++) {
+        assertThat(g.accept(buffer(0x89, 0x80, 0, 0, 0, 0))).isEqualTo(InboundGuard.PASS);
+      }
+      assertThat(g.accept(buffer(0x89, 0x80, 0, 0, 0, 0))).isEqualTo(InboundGuard.PASS);
+      assertThat(g.tryAcquireMessage(System.nanoTime())).as("the debt refuses a message").isFalse();
+      assertThat(g.accept(buffer(0x89, 0x80, 0, 0, 0, 0))).isEqualTo(1008);
+    }
+
+    @Test
+    @DisplayName("once closing, input is dropped until the client's close frame")
+    void closing() {
+      InboundGuard g = guard(128);
+      assertThat(g.startClosing()).isTrue();
+      assertThat(g.startClosing()).as("once").isFalse();
+      assertThat(g.accept(buffer(0x81, 0x81, 0, 0, 0, 0, 'x'))).isEqualTo(InboundGuard.DROP);
+      assertThat(g.accept(buffer(0x88, 0x82, 0, 0, 0, 0, 3))).isEqualTo(InboundGuard.DROP);
+      assertThat(g.accept(buffer(0xE8))).isEqualTo(InboundGuard.CLIENT_CLOSED);
     }
 
     @Test
     @DisplayName("the close frame it sends carries code 1009")
     void closeFrame() {
-      byte[] f = FrameSizeGuard.closeFrame(1009, "x");
+      byte[] f = InboundGuard.closeFrame(1009, "x");
       assertThat(f).containsExactly((byte) 0x88, (byte) 3, (byte) 0x03, (byte) 0xF1, (byte) 'x');
     }
   }

@@ -61,6 +61,34 @@ class TyrusConfigTest {
         .isEqualTo(new TyrusSettings.RateLimit(5, Duration.ofSeconds(10), 6, 7));
     HubSettings h = TyrusConfig.hubSettings(c);
     assertThat(h.sendTimeout()).isEqualTo(Duration.ofSeconds(3));
+    TyrusSettings bounds =
+        TyrusConfig.tyrusSettings(
+            with(
+                """
+                threadwire.tyrus {
+                  max-connections = 50, max-connections-per-address = 5
+                  handshake { timeout = 3s, max-pending = 7 }
+                  outbound { max-total-queued-bytes = 64MiB, max-total-queued-heap-percent = 10 }
+                }
+                """));
+    assertThat(bounds.maxConnections()).isEqualTo(50);
+    assertThat(bounds.connectionLimit()).as("a fixed bound wins").isEqualTo(50);
+    long fds =
+        ((com.sun.management.UnixOperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+            .getMaxFileDescriptorCount();
+    assertThat(TyrusSettings.defaults().connectionLimit())
+        .as("by default nine tenths of the descriptor limit")
+        .isEqualTo((int) Math.min(fds - 64, fds / 10 * 9));
+    assertThat(bounds.maxConnectionsPerAddress()).isEqualTo(5);
+    assertThat(bounds.handshakeTimeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(bounds.maxPendingHandshakes()).isEqualTo(7);
+    assertThat(bounds.maxTotalQueuedBytes()).isEqualTo(64L << 20);
+    assertThat(bounds.outboundBudgetBytes()).as("a fixed size wins").isEqualTo(64L << 20);
+    assertThat(bounds.maxTotalQueuedHeapPercent()).isEqualTo(10);
+    assertThat(TyrusSettings.defaults().outboundBudgetBytes())
+        .as("by default a quarter of the heap")
+        .isEqualTo(Runtime.getRuntime().maxMemory() / 100 * 25);
     assertThat(h.maxThreadsPerConnection()).isEqualTo(4);
     HistoryPolicy room = h.historyPolicies().policyFor(ThreadId.of("room-1"));
     assertThat(room.maxMessages()).isEqualTo(10);
@@ -81,6 +109,19 @@ class TyrusConfigTest {
     assertThatThrownBy(
             () -> TyrusConfig.tyrusSettings(with("threadwire.tyrus.rate-limit.burst = 0")))
         .hasMessageContaining("threadwire.tyrus.rate-limit.burst");
+    for (String bad :
+        List.of(
+            "max-connections = -1",
+            "max-connections-per-address = -1",
+            "handshake.timeout = 0s",
+            "handshake.max-pending = 0",
+            "outbound.max-total-queued-bytes = -1",
+            "outbound.max-total-queued-heap-percent = 91")) {
+      String key = bad.substring(0, bad.indexOf(' '));
+      assertThatThrownBy(() -> TyrusConfig.tyrusSettings(with("threadwire.tyrus." + bad)))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("threadwire.tyrus." + key);
+    }
     assertThatThrownBy(
             () -> TyrusConfig.hubSettings(with("threadwire.hub.max-threads-per-connection = 0")))
         .hasMessageContaining("threadwire.hub.max-threads-per-connection");

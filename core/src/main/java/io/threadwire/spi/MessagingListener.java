@@ -73,8 +73,12 @@ public interface MessagingListener {
     ORIGIN_NOT_ALLOWED,
     /** The authenticator did not accept the request's credentials, or failed. */
     NOT_AUTHENTICATED,
+    /** The request was not a well-formed WebSocket upgrade (answered 400 or 426). */
+    MALFORMED,
     /** A server limit (connections, handshakes in progress) was reached. */
     LIMIT_REACHED,
+    /** The client did not complete its handshake within the handshake deadline. */
+    TIMED_OUT,
     /** Any other reason, such as a request that bypassed the admission filter. */
     OTHER
   }
