@@ -5,6 +5,7 @@ import io.threadwire.spi.JoinResult;
 import io.threadwire.spi.MessagingListener;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Reports a send's outcome to the hub's {@link MessagingListener}. With no listener it does
@@ -16,9 +17,23 @@ final class Observed {
 
   private Observed() {}
 
-  /** Returns {@link System#nanoTime()} if {@code listener} listens, else 0 (spares the call). */
+  /** What {@link #start} returns for a send that is not timed. */
+  private static final long NOT_TIMED = Long.MIN_VALUE;
+
+  /**
+   * Returns {@link System#nanoTime()} if {@code listener} listens and this send is one it wants
+   * timed (one in {@link MessagingListener#latencySampleInterval()}, at random), else a marker: the
+   * clock is read only for timed sends.
+   */
   static long start(MessagingListener listener) {
-    return listener == MessagingListener.none() ? 0L : System.nanoTime();
+    if (listener == MessagingListener.none()) {
+      return NOT_TIMED;
+    }
+    int every = listener.latencySampleInterval();
+    if (every > 1 && (ThreadLocalRandom.current().nextInt() & (every - 1)) != 0) {
+      return NOT_TIMED;
+    }
+    return System.nanoTime();
   }
 
   /** Reports {@code result} to {@code listener} now or when it completes; returns it. */
@@ -54,7 +69,8 @@ final class Observed {
 
   private static void report(MessagingListener listener, SendOutcome outcome, long startedNanos) {
     try {
-      listener.sendCompleted(outcome, System.nanoTime() - startedNanos);
+      long latency = startedNanos == NOT_TIMED ? -1 : Math.max(0, System.nanoTime() - startedNanos);
+      listener.sendCompleted(outcome, latency);
     } catch (RuntimeException e) {
       logListenerFailure(e);
     }

@@ -85,6 +85,36 @@ class MessagingListenerTest {
   }
 
   @Test
+  @DisplayName("a listener that samples latency gets -1 for the sends the hub did not time")
+  void untimedSends() {
+    List<Long> latencies = new CopyOnWriteArrayList<>();
+    ThreadHub h =
+        ThreadHub.builder((t, e, o, m) -> m.payload())
+            .listener(
+                new MessagingListener() {
+                  @Override
+                  public void sendCompleted(SendOutcome outcome, long latencyNanos) {
+                    latencies.add(latencyNanos);
+                  }
+
+                  @Override
+                  public int latencySampleInterval() {
+                    return 1 << 30; // one send in a billion: none of these 100
+                  }
+                })
+            .build();
+    h.start();
+    try {
+      for (int i = 0; i < 100; i++) {
+        h.send(ROOM, Message.of("x"), SendOptions.transientSend());
+      }
+    } finally {
+      h.close();
+    }
+    assertThat(latencies).hasSize(100).containsOnly(-1L);
+  }
+
+  @Test
   @DisplayName("every join answer is reported, refusals included")
   void joins() {
     hub.start();

@@ -10,7 +10,17 @@ import io.threadwire.spi.MessagingListener;
  */
 final class MeterListener implements MessagingListener {
 
+  private final int latencySampleInterval;
   private volatile Meters meters;
+
+  MeterListener(int latencySampleInterval) {
+    this.latencySampleInterval = latencySampleInterval;
+  }
+
+  @Override
+  public int latencySampleInterval() {
+    return latencySampleInterval;
+  }
 
   void bind(Meters meters) {
     this.meters = meters;

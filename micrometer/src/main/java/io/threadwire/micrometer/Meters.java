@@ -17,10 +17,10 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The meters of one registry, every one registered up front. The event path only indexes an array
  * and adds to a {@link LongAdder}: the counters are {@link FunctionCounter}s over those adders, and
- * without percentiles the latency timer is a {@link FunctionTimer} whose count is the sum of the
- * send counters and whose total is one more adder, so a send pays a few uncontended adds and never
- * a meter lookup, a tag or an allocation. Percentiles or a histogram need Micrometer's own {@link
- * Timer}, which costs more per send (it keeps a decaying maximum and a histogram).
+ * without percentiles the latency timer is a {@link FunctionTimer} over two more adders (timed
+ * sends and their total time), so a send pays a few uncontended adds and never a meter lookup, a
+ * tag or an allocation. Percentiles or a histogram need Micrometer's own {@link Timer}, which costs
+ * more per send (it keeps a decaying maximum and a histogram).
  */
 final class Meters {
 
@@ -32,6 +32,7 @@ final class Meters {
   private final LongAdder[] joinsByStatus = adders(JoinResult.Status.values().length);
   final LongAdder[] handshakesRefused = adders(HandshakeRefusal.values().length);
   private final LongAdder latencyNanos = new LongAdder();
+  private final LongAdder timedSends = new LongAdder();
   private final Timer latencyTimer; // null unless percentiles or a histogram are published
   private final LongAdder deliveries = new LongAdder();
   private final LongAdder writesFailed = new LongAdder();
@@ -97,7 +98,7 @@ final class Meters {
       FunctionTimer.builder(
               "threadwire.send.latency",
               this,
-              Meters::sends,
+              m -> m.timedSends.sum(),
               m -> (double) m.latencyNanos.sum(),
               TimeUnit.NANOSECONDS)
           .description(latencyHelp)
@@ -146,10 +147,13 @@ final class Meters {
             ? errorsByKind[outcome.errorKind().orElse(ErrorKind.INTERNAL).ordinal()]
             : sendsByStatus[status.ordinal()];
     sends.increment();
-    if (latencyTimer == null) {
-      latencyNanos.add(latency);
-    } else {
-      latencyTimer.record(latency, TimeUnit.NANOSECONDS);
+    if (latency >= 0) {
+      if (latencyTimer == null) {
+        timedSends.increment();
+        latencyNanos.add(latency);
+      } else {
+        latencyTimer.record(latency, TimeUnit.NANOSECONDS);
+      }
     }
     int delivered = outcome.deliveredCount();
     if (delivered > 0) {
@@ -175,18 +179,6 @@ final class Meters {
     if (!result.recovered()) {
       gaps.increment();
     }
-  }
-
-  /** Returns every send counted so far, whatever its outcome: the latency timer's count. */
-  private long sends() {
-    long n = 0;
-    for (LongAdder a : sendsByStatus) {
-      n += a == null ? 0 : a.sum();
-    }
-    for (LongAdder a : errorsByKind) {
-      n += a.sum();
-    }
-    return n;
   }
 
   private static FunctionCounter.Builder<LongAdder> counter(

@@ -34,7 +34,7 @@ class ThreadwireMetricsTest {
 
   private final MeterRegistry registry = new SimpleMeterRegistry();
   private final ThreadwireMetrics metrics =
-      ThreadwireMetrics.builder().statsMaxAge(Duration.ZERO).build();
+      ThreadwireMetrics.builder().statsMaxAge(Duration.ZERO).latencySampleInterval(1).build();
   private final InMemoryThreadMessaging messaging =
       InMemoryThreadMessaging.builder().listener(metrics.listener()).build();
 
@@ -106,6 +106,52 @@ class ThreadwireMetricsTest {
       assertThat(send("too late").status()).isEqualTo(SendOutcome.Status.ERROR);
       assertThat(count("threadwire.sends", "status", "error", "error", "closed")).isEqualTo(1);
       assertThat(count("threadwire.sends", "status", "error", "error", "timeout")).isZero();
+    }
+  }
+
+  @Nested
+  @DisplayName("latency sampling")
+  class Sampling {
+
+    @Test
+    @DisplayName("by default times one send in 16: every send counted, fewer timed")
+    void sampled() {
+      MeterRegistry other = new SimpleMeterRegistry();
+      ThreadwireMetrics sampled = ThreadwireMetrics.create();
+      assertThat(sampled.listener().latencySampleInterval()).isEqualTo(16);
+      sampled.bindTo(other);
+      InMemoryThreadMessaging m =
+          InMemoryThreadMessaging.builder().listener(sampled.listener()).build();
+      m.start();
+      try {
+        for (int i = 0; i < 1600; i++) {
+          m.sendAndWait(ROOM, Message.of("x"), SendOptions.transientSend());
+        }
+      } finally {
+        m.close();
+      }
+      assertThat(
+              other
+                  .get("threadwire.sends")
+                  .tag("status", "no_recipients")
+                  .functionCounter()
+                  .count())
+          .isEqualTo(1600);
+      // 100 expected; the bounds are 8 standard deviations wide.
+      assertThat(other.get("threadwire.send.latency").functionTimer().count())
+          .isBetween(25.0, 175.0);
+    }
+
+    @Test
+    @DisplayName("an untimed send (latency -1) is counted but not timed; a bad interval is refused")
+    void untimed() {
+      metrics.listener().sendCompleted(SendOutcome.noRecipients(), -1);
+      assertThat(count("threadwire.sends", "status", "no_recipients", "error", "none"))
+          .isEqualTo(1);
+      assertThat(registry.get("threadwire.send.latency").functionTimer().count()).isZero();
+      assertThatThrownBy(() -> ThreadwireMetrics.builder().latencySampleInterval(3))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("power of two");
     }
   }
 

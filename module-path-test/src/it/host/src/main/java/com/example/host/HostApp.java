@@ -40,7 +40,10 @@ public final class HostApp {
   /** Starts the Tyrus server on an ephemeral port, joins a JDK WebSocket client, sends once. */
   public static Figures tyrus() throws Exception {
     MeterRegistry registry = new SimpleMeterRegistry();
-    ThreadwireMetrics metrics = ThreadwireMetrics.builder().statsMaxAge(Duration.ZERO).build();
+    ThreadwireMetrics metrics = ThreadwireMetrics.builder()
+        .statsMaxAge(Duration.ZERO)
+        .latencySampleInterval(1)
+        .build();
     TyrusSettings settings = TyrusSettings.builder().host("127.0.0.1").port(0).build();
     try (TyrusThreadMessaging messaging =
         TyrusThreadMessaging.builder(settings).listener(metrics.listener()).build()) {
@@ -69,7 +72,10 @@ public final class HostApp {
   /** Runs the in-memory adapter with metrics: one client, one send. */
   public static Figures inMemory() {
     MeterRegistry registry = new SimpleMeterRegistry();
-    ThreadwireMetrics metrics = ThreadwireMetrics.builder().statsMaxAge(Duration.ZERO).build();
+    ThreadwireMetrics metrics = ThreadwireMetrics.builder()
+        .statsMaxAge(Duration.ZERO)
+        .latencySampleInterval(1)
+        .build();
     try (InMemoryThreadMessaging messaging =
         InMemoryThreadMessaging.builder().listener(metrics.listener()).build()) {
       metrics.monitor(messaging.hub()::stats).bindTo(registry);
