@@ -57,9 +57,9 @@ public final class SendOutcome {
     /** The message was refused as invalid, for example larger than the configured bound. */
     INVALID_MESSAGE,
     /**
-     * The transport could not encode the message into a frame; no connection was sent anything. If
-     * a history store that assigns offsets itself (a shared one) had already kept the message at an
-     * offset the encoder then refused, {@link #offset()} says where.
+     * The transport could not encode the message into a frame; no connection was sent anything. The
+     * thread log assigns the offset before the message is encoded, so a stored message the encoder
+     * then refused is kept in history: {@link #offset()} says where.
      */
     ENCODING_FAILED,
     /** The thread's history is full and its overflow policy is to reject. */
@@ -68,6 +68,16 @@ public final class SendOutcome {
     TIMEOUT,
     /** Every write failed and the message was not kept anywhere. */
     TRANSPORT_FAILURE,
+    /**
+     * The thread log failed to take the message (unreachable, refused, unknown outcome); the cause
+     * tells why. Nothing was delivered by this node.
+     */
+    LOG_FAILED,
+    /**
+     * The thread log did not answer within the send timeout; the message may or may not have been
+     * stored. Nothing was delivered by this node.
+     */
+    LOG_TIMEOUT,
     /** An unexpected failure inside Threadwire; the cause tells more. */
     INTERNAL
   }

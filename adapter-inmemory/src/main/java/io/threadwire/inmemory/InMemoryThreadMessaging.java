@@ -10,7 +10,7 @@ import io.threadwire.UserId;
 import io.threadwire.hub.HubSettings;
 import io.threadwire.hub.ThreadHub;
 import io.threadwire.spi.FrameEncoder;
-import io.threadwire.spi.HistoryStore;
+import io.threadwire.spi.ThreadLog;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Set;
@@ -137,7 +137,7 @@ public final class InMemoryThreadMessaging implements ThreadMessaging {
     private HubSettings settings = HubSettings.defaults();
     private Clock clock = Clock.systemUTC();
     private FrameEncoder encoder = (thread, epoch, offset, message) -> message.payload();
-    private HistoryStore historyStore;
+    private ThreadLog threadLog;
 
     private Builder() {}
 
@@ -159,17 +159,20 @@ public final class InMemoryThreadMessaging implements ThreadMessaging {
       return this;
     }
 
-    /** Sets the history store; default in memory. */
-    public Builder historyStore(HistoryStore historyStore) {
-      this.historyStore = Objects.requireNonNull(historyStore, "historyStore");
+    /**
+     * Sets the thread log; default an in-memory log on the clock. The instance starts and closes it
+     * with itself.
+     */
+    public Builder threadLog(ThreadLog threadLog) {
+      this.threadLog = Objects.requireNonNull(threadLog, "threadLog");
       return this;
     }
 
     /** Returns a new, not yet started, instance. */
     public InMemoryThreadMessaging build() {
       ThreadHub.Builder b = ThreadHub.builder(encoder).settings(settings).clock(clock);
-      if (historyStore != null) {
-        b.historyStore(historyStore);
+      if (threadLog != null) {
+        b.threadLog(threadLog);
       }
       return new InMemoryThreadMessaging(b.build());
     }
