@@ -12,6 +12,7 @@ import io.threadwire.spi.Since;
 import io.threadwire.spi.TransportConnection;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -37,6 +38,10 @@ final class Joining {
 
   Joining(ThreadHub hub) {
     this.hub = hub;
+  }
+
+  java.util.Collection<Registration> registrations() {
+    return connections.values();
   }
 
   int registered() {
@@ -91,6 +96,7 @@ final class Joining {
       return refused(thread, JoinResult.Status.NOT_RUNNING); // the log could not subscribe
     }
     JoinAttempt attempt;
+    JoinResult immediate = null;
     LogSubscription toClose = null;
     Dispatch section = Dispatch.enter();
     try {
@@ -109,17 +115,22 @@ final class Joining {
                     thread, JoinResult.Status.JOINED, ts.epoch, ts.lastOffset, true, 0, 0);
             r.connection.joined(result);
             ts.addMember(r.connection);
-            return CompletableFuture.completedFuture(confirmReserved(r, ts, result));
+            immediate = result;
+            attempt = null;
+          } else {
+            attempt = new JoinAttempt(r.connection);
+            if (ts.joining == null) {
+              ts.joining = new ArrayList<>(2);
+            }
+            ts.joining.add(attempt);
           }
-          attempt = new JoinAttempt(r.connection);
-          if (ts.joining == null) {
-            ts.joining = new ArrayList<>(2);
-          }
-          ts.joining.add(attempt);
         }
       }
     } finally {
       section.exit();
+    }
+    if (immediate != null) {
+      return CompletableFuture.completedFuture(confirmReserved(r, ts, immediate));
     }
     if (attempt == null) {
       return attempt(r, thread, since); // dropped by maintenance: look the thread up again
@@ -136,7 +147,8 @@ final class Joining {
           replay.copy().orTimeout(hub.settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
     JoinAttempt a = attempt;
-    return replay.handle((rp, err) -> confirmReserved(r, ts, finish(ts, a, rp, err)));
+    replay.whenComplete((rp, err) -> replayRead(ts, a, rp, err));
+    return a.done.thenApply(result -> confirmReserved(r, ts, result));
   }
 
   /**
@@ -165,61 +177,97 @@ final class Joining {
     return refused(thread, JoinResult.Status.NOT_RUNNING);
   }
 
-  /** Completes a join under the thread's monitor: acknowledge, replay, buffered, member. */
-  private JoinResult finish(ThreadState ts, JoinAttempt a, LogReplay replay, Throwable err) {
+  /** Takes the replay in, under the thread's monitor, and completes the join if it can. */
+  private void replayRead(ThreadState ts, JoinAttempt a, LogReplay replay, Throwable err) {
     Dispatch section = Dispatch.enter();
     try {
       synchronized (ts) {
-        if (ts.joining != null) {
+        if (a.cancelled) {
+          return; // whoever cancelled it completed it
+        }
+        if (ts.removed || hub.state() != State.RUNNING) {
           ts.joining.remove(a);
+          refuse(ts, a);
+          return;
         }
-        if (a.cancelled || ts.removed || hub.state() != State.RUNNING) {
-          return JoinResult.refused(ts.id, JoinResult.Status.NOT_RUNNING);
-        }
-        TransportConnection c = a.connection;
-        List<Frame> frames = new ArrayList<>();
-        long epoch;
-        long offset;
-        long missed;
         if (err != null || replay == null) {
           // The client asked to recover and could not be: say so rather than pretend.
           LOG.log(Level.WARNING, "replay of thread " + ts.id + " failed; joining with a gap", err);
-          epoch = ts.epoch;
-          offset = ts.lastOffset;
-          missed = 1;
+          a.epoch = ts.epoch;
+          a.offset = ts.lastOffset;
+          a.missed = 1;
         } else {
-          epoch = replay.position().epoch();
-          offset = replay.position().offset();
-          missed = replay.missed();
+          a.epoch = replay.position().epoch();
+          a.offset = replay.position().offset();
+          a.missed = replay.missed();
+          List<Frame> frames = new ArrayList<>(replay.entries().size());
           for (LogEntry e : replay.entries()) {
             String text = hub.sending.encode(ts.id, e);
             if (text == null) {
-              missed++;
+              a.missed++;
             } else {
               frames.add(new Frame(ts.id, e.epoch(), e.offset(), e.message(), text));
             }
           }
+          a.replayed = frames;
         }
-        JoinResult result =
-            new JoinResult(
-                ts.id, JoinResult.Status.JOINED, epoch, offset, missed == 0, frames.size(), missed);
-        c.joined(result);
-        for (Frame f : frames) {
-          Sending.sendIgnoring(c, f);
-        }
-        for (Frame f : a.buffered) {
-          // What the replay covered went out already; transients have no offset to compare.
-          if (f.offset() == 0 || f.offset() > offset || f.epoch() != epoch) {
-            Sending.sendIgnoring(c, f);
-          }
-        }
-        ts.lastActivityMillis = hub.clock.millis();
-        ts.addMember(c);
-        return result;
+        a.replayRead = true;
+        completeCaughtUp(ts);
       }
     } finally {
       section.exit();
     }
+  }
+
+  /**
+   * Completes every join whose replay is read and whose position the sequencer has reached: only
+   * then can no entry the replay covered still be on its way to the live path. Under the thread's
+   * monitor; called after each dispatch while joins wait.
+   */
+  void completeCaughtUp(ThreadState ts) {
+    for (Iterator<JoinAttempt> it = ts.joining.iterator(); it.hasNext(); ) {
+      JoinAttempt a = it.next();
+      if (a.replayRead && (a.epoch != ts.epoch || ts.lastOffset >= a.offset)) {
+        it.remove();
+        JoinResult result = becomeMember(ts, a);
+        Dispatch.later(() -> a.done.complete(result));
+      }
+    }
+  }
+
+  /** Acknowledges, replays, sends what the replay did not cover, and adds the member. */
+  private JoinResult becomeMember(ThreadState ts, JoinAttempt a) {
+    List<Frame> frames = new ArrayList<>(a.replayed);
+    for (Frame f : a.buffered) {
+      // Dispatched while the join waited: what the replay covered is not sent twice; transients
+      // have no offset to compare and always go.
+      if (f.offset() == 0 || f.offset() > a.offset || f.epoch() != a.epoch) {
+        frames.add(f);
+      }
+    }
+    JoinResult result =
+        new JoinResult(
+            ts.id,
+            JoinResult.Status.JOINED,
+            a.epoch,
+            a.offset,
+            a.missed == 0,
+            frames.size(),
+            a.missed);
+    TransportConnection c = a.connection;
+    c.joined(result);
+    for (Frame f : frames) {
+      Sending.sendIgnoring(c, f);
+    }
+    ts.lastActivityMillis = hub.clock.millis();
+    ts.addMember(c);
+    return result;
+  }
+
+  /** Completes {@code a} as refused, after the current section if inside one. */
+  static void refuse(ThreadState ts, JoinAttempt a) {
+    JoinResult refused = JoinResult.refused(ts.id, JoinResult.Status.NOT_RUNNING);
+    Dispatch.later(() -> a.done.complete(refused));
   }
 
   private JoinResult alreadyJoined(ThreadId thread) {
@@ -264,10 +312,19 @@ final class Joining {
     if (ts == null) {
       return false;
     }
+    JoinAttempt cancelled;
     synchronized (ts) {
       ts.lastActivityMillis = hub.clock.millis();
-      return ts.removeMember(c) || ts.cancelJoin(c);
+      if (ts.removeMember(c)) {
+        return true;
+      }
+      cancelled = ts.cancelJoin(c);
     }
+    if (cancelled == null) {
+      return false;
+    }
+    refuse(ts, cancelled);
+    return true;
   }
 
   Set<ThreadId> joinedThreads(ConnectionId connectionId) {

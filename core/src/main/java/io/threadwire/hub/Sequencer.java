@@ -25,10 +25,12 @@ final class Sequencer implements LogListener {
 
   private final ThreadState ts;
   private final Sending sending;
+  private final Joining joining;
 
-  Sequencer(ThreadState ts, Sending sending) {
+  Sequencer(ThreadState ts, Sending sending, Joining joining) {
     this.ts = ts;
     this.sending = sending;
+    this.joining = joining;
   }
 
   @Override
@@ -38,6 +40,9 @@ final class Sequencer implements LogListener {
       synchronized (ts) {
         if (!ts.removed) {
           offer(e);
+          if (ts.hasJoining()) {
+            joining.completeCaughtUp(ts);
+          }
         }
       }
     } finally {
@@ -53,6 +58,9 @@ final class Sequencer implements LogListener {
         if (!ts.removed) {
           LOG.log(Level.WARNING, "log of thread " + ts.id + " skipped entries: " + gap);
           resume(gap.epoch(), gap.resumeAfter());
+          if (ts.hasJoining()) {
+            joining.completeCaughtUp(ts);
+          }
         }
       }
     } finally {

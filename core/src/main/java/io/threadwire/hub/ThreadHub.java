@@ -208,14 +208,19 @@ public final class ThreadHub implements ThreadMessaging {
     // and drops that state itself. So nothing is left behind either way.
     List<LogSubscription> toClose = new ArrayList<>();
     List<FanOut> pending = new ArrayList<>();
+    List<Runnable> joins = new ArrayList<>();
     for (ThreadState ts : threads.all()) {
       synchronized (ts) {
         if (!ts.removed) {
           toClose.add(threads.drop(ts));
         }
         pending.addAll(ts.takeAllPending());
+        for (JoinAttempt j : ts.cancelAllJoins()) {
+          joins.add(() -> Joining.refuse(ts, j));
+        }
       }
     }
+    joins.forEach(Runnable::run);
     for (FanOut p : pending) {
       p.expire(ErrorKind.CLOSED, "messaging closed before the send ended");
     }
@@ -347,6 +352,13 @@ public final class ThreadHub implements ThreadMessaging {
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(LogHealth.unhealthy("log health failed: " + e));
     }
+  }
+
+  /** Returns every monitor the hub takes (thread states, registrations); for lock tests. */
+  List<Object> monitors() {
+    List<Object> all = new ArrayList<>(threads.all());
+    all.addAll(joining.registrations());
+    return all;
   }
 
   /** Returns the settings this hub runs with. */

@@ -154,20 +154,31 @@ final class ThreadState {
     return false;
   }
 
-  /** Cancels the join in progress of {@code connection}; returns true if there was one. */
-  boolean cancelJoin(TransportConnection connection) {
+  /** Cancels and returns the join in progress of {@code connection}, or null if there is none. */
+  JoinAttempt cancelJoin(TransportConnection connection) {
     if (joining == null) {
-      return false;
+      return null;
     }
     for (Iterator<JoinAttempt> it = joining.iterator(); it.hasNext(); ) {
       JoinAttempt j = it.next();
       if (j.connection == connection) {
         it.remove();
         j.cancelled = true;
-        return true;
+        return j;
       }
     }
-    return false;
+    return null;
+  }
+
+  /** Cancels and returns every join in progress, for closing. */
+  List<JoinAttempt> cancelAllJoins() {
+    if (joining == null) {
+      return List.of();
+    }
+    List<JoinAttempt> all = new ArrayList<>(joining);
+    joining.clear();
+    all.forEach(j -> j.cancelled = true);
+    return all;
   }
 
   /**

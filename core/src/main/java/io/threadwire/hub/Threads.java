@@ -58,7 +58,7 @@ final class Threads {
   private void subscribe(ThreadState ts) {
     CompletionStage<LogSubscription> stage;
     try {
-      stage = hub.log.subscribe(ts.id, ts.logPolicy, new Sequencer(ts, hub.sending));
+      stage = hub.log.subscribe(ts.id, ts.logPolicy, new Sequencer(ts, hub.sending, hub.joining));
     } catch (RuntimeException e) {
       stage = CompletableFuture.failedFuture(e); // the SPI forbids throwing
     }
