@@ -69,16 +69,25 @@ final class Joining {
       }
       r.addJoined(thread); // reserved; released if the join does not take effect
     }
-    return attempt(r, thread, since)
-        .thenApply(
-            result -> {
-              if (!result.isMember()) {
-                synchronized (r) {
-                  r.removeJoined(thread);
-                }
-              }
-              return result;
-            });
+    CompletableFuture<JoinResult> joined;
+    try {
+      joined = attempt(r, thread, since);
+    } catch (RuntimeException e) {
+      release(r, thread); // an unexpected failure must not leave the slot reserved
+      throw e;
+    }
+    return joined.whenComplete(
+        (result, err) -> {
+          if (err != null || !result.isMember()) {
+            release(r, thread);
+          }
+        });
+  }
+
+  private static void release(Registration r, ThreadId thread) {
+    synchronized (r) {
+      r.removeJoined(thread);
+    }
   }
 
   private CompletableFuture<JoinResult> attempt(Registration r, ThreadId thread, Since since) {

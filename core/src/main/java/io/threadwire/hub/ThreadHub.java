@@ -260,16 +260,21 @@ public final class ThreadHub implements ThreadMessaging {
    */
   public JoinResult join(ConnectionId connectionId, ThreadId thread, Since since) {
     CompletableFuture<JoinResult> f = joinAsync(connectionId, thread, since);
-    if (f.isDone()) {
-      return f.join();
-    }
     try {
-      return f.get(settings.sendTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+      return f.isDone()
+          ? f.get()
+          : f.get(settings.sendTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return JoinResult.refused(thread, JoinResult.Status.NOT_RUNNING);
-    } catch (ExecutionException | TimeoutException e) {
-      LOG.log(Level.WARNING, "join of " + thread + " did not complete", e);
+    } catch (ExecutionException e) {
+      // An unexpected failure inside the join: thrown as it was, for the transport to answer.
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException("join of " + thread + " failed", e.getCause());
+    } catch (TimeoutException e) {
+      LOG.log(Level.WARNING, "join of " + thread + " did not complete in time", e);
       return JoinResult.refused(thread, JoinResult.Status.NOT_RUNNING);
     }
   }
