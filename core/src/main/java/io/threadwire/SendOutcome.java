@@ -94,7 +94,9 @@ public final class SendOutcome {
   private final boolean duplicate;
   private final ErrorKind errorKind;
   private final Throwable cause;
-  private final String reason;
+  // Null for DELIVERED and QUEUED until asked for: built from the other fields on demand, it
+  // spares every send a string it rarely needs (see reason()).
+  private String reason;
 
   private SendOutcome(
       Status status,
@@ -138,18 +140,8 @@ public final class SendOutcome {
     if (delivered < 1) {
       throw new IllegalArgumentException("delivered must be >= 1, got " + delivered);
     }
-    int failed = failedConnections.size() + timedOut;
-    String reason = "delivered to " + delivered + " of " + (delivered + failed) + " connection(s)";
     return new SendOutcome(
-        Status.DELIVERED,
-        delivered,
-        failedConnections,
-        timedOut,
-        offset,
-        false,
-        null,
-        null,
-        reason);
+        Status.DELIVERED, delivered, failedConnections, timedOut, offset, false, null, null, null);
   }
 
   /**
@@ -162,13 +154,7 @@ public final class SendOutcome {
     if (offset < 1) {
       throw new IllegalArgumentException("offset must be >= 1, got " + offset);
     }
-    String reason =
-        failedConnections.isEmpty()
-            // Not "yet": the thread may have had members that have since gone.
-            ? "no live connections; kept in history at offset " + offset
-            : "every write failed; kept in history at offset " + offset;
-    return new SendOutcome(
-        Status.QUEUED, 0, failedConnections, 0, offset, false, null, null, reason);
+    return new SendOutcome(Status.QUEUED, 0, failedConnections, 0, offset, false, null, null, null);
   }
 
   /** Returns the {@link Status#NO_RECIPIENTS} outcome. */
@@ -228,7 +214,7 @@ public final class SendOutcome {
         true,
         errorKind,
         cause,
-        "duplicate of an earlier send: " + reason);
+        "duplicate of an earlier send: " + reason());
   }
 
   /** Returns how the send ended. */
@@ -287,7 +273,22 @@ public final class SendOutcome {
 
   /** Returns a human-readable description of the outcome; never empty. */
   public String reason() {
-    return reason;
+    String r = reason;
+    if (r == null) {
+      r =
+          status == Status.DELIVERED
+              ? "delivered to "
+                  + delivered
+                  + " of "
+                  + (delivered + failedCount())
+                  + " connection(s)"
+              : failedConnections.isEmpty()
+                  // Not "yet": the thread may have had members that have since gone.
+                  ? "no live connections; kept in history at offset " + offset
+                  : "every write failed; kept in history at offset " + offset;
+      reason = r; // racy but benign: every thread computes the same string
+    }
+    return r;
   }
 
   @Override
@@ -301,7 +302,7 @@ public final class SendOutcome {
         && errorKind == s.errorKind
         && failedConnections.equals(s.failedConnections)
         && Objects.equals(cause, s.cause)
-        && reason.equals(s.reason);
+        && reason().equals(s.reason());
   }
 
   @Override
@@ -322,7 +323,7 @@ public final class SendOutcome {
     if (duplicate) {
       sb.append(", duplicate");
     }
-    sb.append(", reason=").append(reason);
+    sb.append(", reason=").append(reason());
     if (cause != null) {
       sb.append(", cause=").append(cause);
     }
