@@ -67,7 +67,10 @@ final class Outcomes {
         cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
     return SendOutcome.error(
         ErrorKind.LOG_FAILED,
-        "the thread log could not take the message for thread " + thread + ": " + c,
+        "the thread log failed on the message for thread "
+            + thread
+            + " (it was delivered by no connection of this node, and may or may not be stored): "
+            + c,
         Optional.of(c));
   }
 

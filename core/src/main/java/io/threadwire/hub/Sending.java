@@ -47,16 +47,18 @@ final class Sending {
     }
     if (!ts.subscribed.isDone()) {
       // Only a log that subscribes asynchronously gets here, once per thread.
+      ThreadState pending = ts;
       return ts.subscribed
           .handle((s, err) -> err)
           .thenCompose(
               err ->
                   err != null
-                      ? CompletableFuture.completedFuture(Outcomes.logFailed(thread, err))
-                      : send(thread, message, options));
+                      ? CompletableFuture.completedFuture(subscribeFailed(thread, err))
+                      : sendOn(pending, message, options));
     }
     if (ts.subscribed.isCompletedExceptionally()) {
-      return send(thread, message, options); // that state was dropped: a fresh one retries
+      // That state was dropped; the next send subscribes afresh.
+      return CompletableFuture.completedFuture(subscribeFailed(thread, failureOf(ts)));
     }
     return sendOn(ts, message, options);
   }

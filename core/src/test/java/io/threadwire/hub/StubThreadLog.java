@@ -15,11 +15,11 @@ import io.threadwire.spi.ThreadLog;
 import java.time.Clock;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * An in-memory log that counts subscriptions opened and closed, can run a hook inside {@link
- * #subscribe} to force an interleaving, and can replace the answer of appends.
+ * #subscribe} to force an interleaving, and can answer appends in the delegate's place.
  */
 class StubThreadLog implements ThreadLog {
 
@@ -30,8 +30,8 @@ class StubThreadLog implements ThreadLog {
   /** Runs inside {@link #subscribe}, after subscribing, before the subscription is returned. */
   volatile Runnable onSubscribe = () -> {};
 
-  /** Replaces what an append answers; identity by default. */
-  volatile Function<CompletionStage<AppendResult>, CompletionStage<AppendResult>> onAppend = s -> s;
+  /** When set, answers appends instead of the delegate, which then never sees them. */
+  volatile Supplier<CompletionStage<AppendResult>> instead;
 
   StubThreadLog(Clock clock) {
     this.delegate = InMemoryThreadLog.create(clock);
@@ -40,7 +40,8 @@ class StubThreadLog implements ThreadLog {
   @Override
   public CompletionStage<AppendResult> append(
       ThreadId thread, LogPolicy policy, Message message, long token) {
-    return onAppend.apply(delegate.append(thread, policy, message, token));
+    Supplier<CompletionStage<AppendResult>> i = instead;
+    return i != null ? i.get() : delegate.append(thread, policy, message, token);
   }
 
   @Override
