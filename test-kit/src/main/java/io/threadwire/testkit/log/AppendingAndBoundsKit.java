@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 /** The log kit's part on appending: offsets, epochs, history bounds and transient publishing. */
 public interface AppendingAndBoundsKit extends LogKit {
 
+  /** Appends get offsets 1, 2, 3 in one epoch. */
   @Test
   @DisplayName("appends get offsets 1, 2, 3 in one epoch")
   default void offsetsStartAtOneAndIncreaseByOne() {
@@ -40,6 +41,7 @@ public interface AppendingAndBoundsKit extends LogKit {
     }
   }
 
+  /** Threads have independent offsets. */
   @Test
   @DisplayName("threads have independent offsets")
   default void threadsAreIndependent() {
@@ -52,6 +54,7 @@ public interface AppendingAndBoundsKit extends LogKit {
     }
   }
 
+  /** Concurrent appenders never share an offset and leave no hole. */
   @Test
   @DisplayName("concurrent appenders never share an offset and leave no hole")
   default void concurrentAppendsGetDistinctConsecutiveOffsets() {
@@ -92,6 +95,7 @@ public interface AppendingAndBoundsKit extends LogKit {
     }
   }
 
+  /** DROP_OLDEST keeps the newest messages within the count bound. */
   @Test
   @DisplayName("DROP_OLDEST keeps the newest messages within the count bound")
   default void dropOldestByCount() {
@@ -107,6 +111,7 @@ public interface AppendingAndBoundsKit extends LogKit {
     }
   }
 
+  /** The byte bound evicts oldest messages to fit. */
   @Test
   @DisplayName("the byte bound evicts oldest messages to fit")
   default void dropOldestByBytes() {
@@ -122,6 +127,7 @@ public interface AppendingAndBoundsKit extends LogKit {
     }
   }
 
+  /** REJECT refuses an append to a full history and stores nothing. */
   @Test
   @DisplayName("REJECT refuses an append to a full history and stores nothing")
   default void rejectWhenFull() {
@@ -142,6 +148,7 @@ public interface AppendingAndBoundsKit extends LogKit {
     }
   }
 
+  /** A message larger than the byte bound is TOO_LARGE under every policy. */
   @Test
   @DisplayName("a message larger than the byte bound is TOO_LARGE under every policy")
   default void tooLarge() {
@@ -154,6 +161,7 @@ public interface AppendingAndBoundsKit extends LogKit {
     }
   }
 
+  /** History older than its maximum age is not replayed, and counted missed. */
   @Test
   @DisplayName("history older than its maximum age is not replayed, and counted missed")
   default void boundedByAge() {
@@ -172,6 +180,7 @@ public interface AppendingAndBoundsKit extends LogKit {
     }
   }
 
+  /** A disabled history stores nothing. */
   @Test
   @DisplayName("a disabled history stores nothing")
   default void disabledStoresNothing() {
@@ -182,6 +191,7 @@ public interface AppendingAndBoundsKit extends LogKit {
     }
   }
 
+  /** A transient publish is never stored and follows the newest stored offset. */
   @Test
   @DisplayName("a transient publish is never stored and follows the newest stored offset")
   default void transientIsNotStored() {

@@ -40,6 +40,7 @@ public interface FailureKit extends LogKit {
     }
   }
 
+  /** An append the log cannot serve completes exceptionally and never throws. */
   @Test
   @DisplayName("an append the log cannot serve completes exceptionally and never throws")
   default void appendFails() {
@@ -52,6 +53,7 @@ public interface FailureKit extends LogKit {
     }
   }
 
+  /** A replay or publish the log cannot serve completes exceptionally. */
   @Test
   @DisplayName("a replay or publish the log cannot serve completes exceptionally")
   default void replayAndPublishFail() {
@@ -63,6 +65,7 @@ public interface FailureKit extends LogKit {
     }
   }
 
+  /** A log that cannot serve says it is unhealthy, or fails the health stage. */
   @Test
   @DisplayName("a log that cannot serve says it is unhealthy, or fails the health stage")
   default void healthTellsTheTruth() {
@@ -82,6 +85,7 @@ public interface FailureKit extends LogKit {
     }
   }
 
+  /** Close is idempotent and never throws. */
   @Test
   @DisplayName("close is idempotent and never throws")
   default void closeTwice() {

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 /** The log kit's part on idempotency keys: checked atomically with the append, per window. */
 public interface IdempotencyKit extends LogKit {
 
+  /** A key seen within the window is a DUPLICATE of the first append, stored once. */
   @Test
   @DisplayName("a key seen within the window is a DUPLICATE of the first append, stored once")
   default void duplicateWithinWindow() {
@@ -37,6 +38,7 @@ public interface IdempotencyKit extends LogKit {
     }
   }
 
+  /** A key older than the window is appended again. */
   @Test
   @DisplayName("a key older than the window is appended again")
   default void newAfterWindow() {
@@ -49,6 +51,7 @@ public interface IdempotencyKit extends LogKit {
     }
   }
 
+  /** Keys belong to their thread. */
   @Test
   @DisplayName("keys belong to their thread")
   default void keysArePerThread() {
@@ -58,6 +61,7 @@ public interface IdempotencyKit extends LogKit {
     }
   }
 
+  /** Concurrent appends with one key store it exactly once. */
   @Test
   @DisplayName("concurrent appends with one key store it exactly once")
   default void concurrentDuplicatesStoreOnce() {
@@ -72,6 +76,7 @@ public interface IdempotencyKit extends LogKit {
     }
   }
 
+  /** Beyond the most keys remembered, the oldest key is forgotten first. */
   @Test
   @DisplayName("beyond the most keys remembered, the oldest key is forgotten first")
   default void oldestKeyForgottenFirst() {
@@ -86,6 +91,7 @@ public interface IdempotencyKit extends LogKit {
     }
   }
 
+  /** A refused append leaves its key free for a retry. */
   @Test
   @DisplayName("a refused append leaves its key free for a retry")
   default void refusedAppendDoesNotTakeTheKey() {

@@ -23,6 +23,7 @@ public interface NotificationLossKit extends LogKit {
   /** Makes {@code log} lose the next {@code n} notifications to its subscribers. */
   void loseNotifications(ThreadLog log, int n);
 
+  /** Every offset is either delivered or covered by a gap signalled before the next. */
   @Test
   @DisplayName("every offset is either delivered or covered by a gap signalled before the next")
   default void lossIsSignalled() {

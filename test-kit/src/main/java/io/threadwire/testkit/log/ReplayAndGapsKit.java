@@ -29,6 +29,7 @@ public interface ReplayAndGapsKit extends LogKit {
     }
   }
 
+  /** Since none replays nothing and reports the current position. */
   @Test
   @DisplayName("since none replays nothing and reports the current position")
   default void sinceNone() {
@@ -42,6 +43,7 @@ public interface ReplayAndGapsKit extends LogKit {
     }
   }
 
+  /** Since 0 replays every retained entry in offset order, recovered. */
   @Test
   @DisplayName("since 0 replays every retained entry in offset order, recovered")
   default void sinceZero() {
@@ -58,6 +60,7 @@ public interface ReplayAndGapsKit extends LogKit {
     }
   }
 
+  /** Since N replays only what came after N. */
   @Test
   @DisplayName("since N replays only what came after N")
   default void sinceN() {
@@ -71,6 +74,7 @@ public interface ReplayAndGapsKit extends LogKit {
     }
   }
 
+  /** Since the newest offset replays nothing, recovered. */
   @Test
   @DisplayName("since the newest offset replays nothing, recovered")
   default void sinceNewest() {
@@ -83,6 +87,7 @@ public interface ReplayAndGapsKit extends LogKit {
     }
   }
 
+  /** Evicted entries are counted missed, exactly. */
   @Test
   @DisplayName("evicted entries are counted missed, exactly")
   default void evictedAreMissed() {
@@ -97,6 +102,7 @@ public interface ReplayAndGapsKit extends LogKit {
     }
   }
 
+  /** A position in another epoch replays everything retained and reports a gap. */
   @Test
   @DisplayName("a position in another epoch replays everything retained and reports a gap")
   default void otherEpoch() {
@@ -112,6 +118,7 @@ public interface ReplayAndGapsKit extends LogKit {
     }
   }
 
+  /** A position beyond the newest offset is a lost history: everything, and a gap. */
   @Test
   @DisplayName("a position beyond the newest offset is a lost history: everything, and a gap")
   default void beyondNewest() {
@@ -125,6 +132,7 @@ public interface ReplayAndGapsKit extends LogKit {
     }
   }
 
+  /** The replay's entries carry the epoch and thread they belong to. */
   @Test
   @DisplayName("the replay's entries carry the epoch and thread they belong to")
   default void entriesCarryTheirPosition() {

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 public interface SubscriptionOrderKit extends LogKit {
 
+  /** A subscriber gets every entry after its position, once, in offset order. */
   @Test
   @DisplayName("a subscriber gets every entry after its position, once, in offset order")
   default void everyEntryInOrder() {
@@ -43,6 +44,7 @@ public interface SubscriptionOrderKit extends LogKit {
     }
   }
 
+  /** Under concurrent appenders every subscriber sees one order without holes. */
   @Test
   @DisplayName("under concurrent appenders every subscriber sees one order without holes")
   default void concurrentAppendersOneOrder() throws Exception {
@@ -79,6 +81,7 @@ public interface SubscriptionOrderKit extends LogKit {
     }
   }
 
+  /** A transient entry is delivered after the stored entry it follows. */
   @Test
   @DisplayName("a transient entry is delivered after the stored entry it follows")
   default void transientInItsPlace() {
@@ -99,6 +102,7 @@ public interface SubscriptionOrderKit extends LogKit {
     }
   }
 
+  /** The appender's token comes back on this instance's subscribers. */
   @Test
   @DisplayName("the appender's token comes back on this instance's subscribers")
   default void tokenHandedBack() {
@@ -113,6 +117,7 @@ public interface SubscriptionOrderKit extends LogKit {
     }
   }
 
+  /** Nothing is delivered to a closed subscription. */
   @Test
   @DisplayName("nothing is delivered to a closed subscription")
   default void closedSubscriptionGetsNothing() {
@@ -130,6 +135,7 @@ public interface SubscriptionOrderKit extends LogKit {
     }
   }
 
+  /** A refused or duplicate append delivers nothing. */
   @Test
   @DisplayName("a refused or duplicate append delivers nothing")
   default void refusedDeliversNothing() {
