@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.threadwire.Message;
 import io.threadwire.SendOutcome;
+import io.threadwire.SendOutcome.ErrorKind;
 import io.threadwire.ThreadId;
 import io.threadwire.UserId;
 import io.threadwire.hub.InMemoryThreadLog;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -143,6 +145,92 @@ class RemoteLogPropertyTest {
       assertThat(received).isEqualTo(delivered + handedOver);
     }
   }
+
+  @Property(tries = 15)
+  void underInjectedFailuresOutcomesStayHonest(
+      @ForAll @IntRange(min = 1, max = 3) int senders,
+      @ForAll @IntRange(min = 5, max = 30) int perSender,
+      @ForAll @IntRange(min = 0, max = 8) int failures,
+      @ForAll @IntRange(min = 0, max = 8) int lostAnswers,
+      @ForAll long seed)
+      throws Exception {
+    RemoteLogSimulation log =
+        RemoteLogSimulation.builder(InMemoryThreadLog.create(Clock.systemUTC()))
+            .maxDelay(Duration.ofMillis(1))
+            .seed(seed)
+            .build();
+    try (InMemoryThreadMessaging messaging =
+        InMemoryThreadMessaging.builder().threadLog(log).build()) {
+      messaging.start();
+      InMemoryClient a = messaging.connect(UserId.of("a"));
+      InMemoryClient b = messaging.connect(UserId.of("b"));
+      a.join(ROOM, Since.none());
+      b.join(ROOM, Since.none());
+      log.failNextCalls(failures);
+      log.loseNextAnswers(lostAnswers);
+      ExecutorService pool = Executors.newFixedThreadPool(senders);
+      List<Future<List<Sent>>> work = new ArrayList<>();
+      for (int s = 0; s < senders; s++) {
+        int id = s;
+        work.add(
+            pool.submit(
+                () -> {
+                  List<Sent> mine = new ArrayList<>();
+                  for (int i = 0; i < perSender; i++) {
+                    Message m = Message.builder("p").id("s" + id + "-" + i).build();
+                    mine.add(new Sent(m, messaging.send(ROOM, m).toCompletableFuture()));
+                  }
+                  return mine;
+                }));
+      }
+      List<Sent> sent = new ArrayList<>();
+      for (Future<List<Sent>> f : work) {
+        sent.addAll(f.get(60, TimeUnit.SECONDS));
+      }
+      pool.shutdown();
+      log.awaitQuiescence(Duration.ofSeconds(30));
+      List<String> idsA = a.received(ROOM).stream().map(r -> r.message().id()).toList();
+      List<String> idsB = b.received(ROOM).stream().map(r -> r.message().id()).toList();
+      long errors = 0;
+      for (Sent x : sent) {
+        SendOutcome o = x.outcome.get(60, TimeUnit.SECONDS);
+        assertThat(o.errorKind()).as("%s", o).isNotEqualTo(Optional.of(ErrorKind.INTERNAL));
+        if (o.isAccepted()) {
+          // Confirmed by the log, so at the offset it says, and counted as received.
+          assertThat(o.status()).isEqualTo(SendOutcome.Status.DELIVERED);
+          assertThat(o.deliveredCount()).isEqualTo(2);
+          assertThat(idsA).contains(x.message.id());
+          assertThat(
+                  a.received(ROOM).stream()
+                      .filter(r -> r.message().id().equals(x.message.id()))
+                      .map(ReceivedFrame::offset)
+                      .toList())
+              .containsExactly(o.offset().getAsLong());
+        } else {
+          errors++;
+          assertThat(o.errorKind()).contains(ErrorKind.LOG_FAILED);
+          assertThat(o.deliveredCount()).isZero();
+        }
+      }
+      // Each injected failure fails one send; a lost answer fails one only if its entry had not
+      // already reached the members (then the delivery itself confirmed the append).
+      assertThat(errors)
+          .isBetween(
+              (long) Math.min(failures, sent.size()),
+              (long) Math.min(failures + lostAnswers, sent.size()));
+      // Whatever the answers said, both members saw the log's entries once each, in order.
+      List<Long> offA = offsets(a);
+      assertThat(offA).isSorted().doesNotHaveDuplicates();
+      assertThat(offsets(b)).isEqualTo(offA);
+      assertThat(idsB).isEqualTo(idsA);
+      if (!offA.isEmpty()) {
+        assertThat(offA)
+            .containsExactlyElementsOf(LongStream.rangeClosed(1, offA.size()).boxed().toList());
+      }
+    }
+  }
+
+  private record Sent(Message message, CompletableFuture<SendOutcome> outcome) {}
 
   private static List<Long> offsets(InMemoryClient c) {
     return c.received(ROOM).stream().map(ReceivedFrame::offset).toList();
