@@ -26,6 +26,12 @@ final class Dispatch {
   // section that defers costs no allocation once the deque has grown.
   private final ArrayDeque<Object> deferred = new ArrayDeque<>();
 
+  /**
+   * The send whose append is in progress on this thread over a log that delivers inline; the
+   * sequencer takes it when its entry arrives (see {@code Sending}).
+   */
+  FanOut handoff;
+
   private Dispatch() {}
 
   static Dispatch enter() {

@@ -107,15 +107,18 @@ final class Joining {
     JoinAttempt attempt;
     JoinResult immediate = null;
     LogSubscription toClose = null;
+    boolean closing = false;
     Dispatch section = Dispatch.enter();
     try {
       synchronized (ts) {
         if (ts.removed && hub.state() == State.RUNNING) {
           attempt = null;
         } else if (ts.removed || hub.state() != State.RUNNING) {
-          // close() ran since the check above, maybe before this state existed to drop.
+          // close() ran since the check above, maybe before this state existed to drop; its
+          // subscription is closed below, once the monitor is released.
           toClose = ts.removed ? null : hub.threads.drop(ts);
-          return refusedAfter(toClose, thread);
+          closing = true;
+          attempt = null;
         } else {
           ts.lastActivityMillis = hub.clock.millis();
           if (since.isNone()) {
@@ -137,6 +140,9 @@ final class Joining {
       }
     } finally {
       section.exit();
+    }
+    if (closing) {
+      return refusedAfter(toClose, thread);
     }
     if (immediate != null) {
       return CompletableFuture.completedFuture(confirmReserved(r, ts, immediate));

@@ -28,13 +28,20 @@ final class Sending {
   private static final System.Logger LOG = System.getLogger(ThreadHub.class.getName());
   private static final AtomicInteger HUBS = new AtomicInteger();
 
+  /** The token bit of a send handed to the sequencer through the thread; never registered. */
+  private static final long HANDOFF = 1L << 42;
+
   private final ThreadHub hub;
 
   /** Makes this hub's tokens distinct from those of other hubs on one log instance. */
   private final long tokenPrefix = ((long) (HUBS.incrementAndGet() & 0xFFFFF)) << 43;
 
+  /** The hub's default log when it runs on the hub's clock, else null; see {@link #append}. */
+  private final InMemoryThreadLog sameClockLog;
+
   Sending(ThreadHub hub) {
     this.hub = hub;
+    this.sameClockLog = hub.log instanceof InMemoryThreadLog m && m.runsOn(hub.clock) ? m : null;
   }
 
   CompletionStage<SendOutcome> send(ThreadId thread, Message message, SendOptions options) {
@@ -75,6 +82,23 @@ final class Sending {
     SendOutcome early = null;
     CompletableFuture<SendOutcome> earlier = null;
     boolean retry = false;
+    long nowMillis = 0;
+    State running = hub.state();
+    if (key == null && sameClockLog != null && running == State.RUNNING && !ts.removed) {
+      // Over the default log, which delivers inside the append on this thread, the send is handed
+      // to the sequencer through the thread (Dispatch.handoff) instead of registered under the
+      // thread's monitor. A keyed send still registers: its key must be remembered first.
+      nowMillis = hub.clock.millis();
+      ts.lastActivityMillis = nowMillis;
+      long timeout = opts.timeout().orElse(hub.settings.sendTimeout()).toMillis();
+      return appendAndAnswer(
+          ts,
+          message,
+          store,
+          new FanOut(ts, HANDOFF | tokenPrefix, saturatedAdd(nowMillis, timeout)),
+          nowMillis,
+          false);
+    }
     synchronized (ts) {
       State now = hub.state();
       if (ts.removed) {
@@ -87,7 +111,7 @@ final class Sending {
         early = Outcomes.notRunning(now);
         fanOut = null;
       } else {
-        long nowMillis = hub.clock.millis();
+        nowMillis = hub.clock.millis();
         ts.lastActivityMillis = nowMillis;
         earlier =
             key == null
@@ -115,13 +139,28 @@ final class Sending {
     if (earlier != null) {
       return earlier.thenApply(SendOutcome::asDuplicate);
     }
+    return appendAndAnswer(ts, message, store, fanOut, nowMillis, key != null);
+  }
+
+  /** Hands the message to the log outside every lock and applies an answer given inline. */
+  private CompletionStage<SendOutcome> appendAndAnswer(
+      ThreadState ts,
+      Message message,
+      boolean store,
+      FanOut fanOut,
+      long nowMillis,
+      boolean keyed) {
     Dispatch section = Dispatch.enter();
+    FanOut previous = section.handoff;
+    if (fanOut.token == (HANDOFF | tokenPrefix)) {
+      section.handoff = fanOut;
+    }
     try {
       CompletionStage<AppendResult> stage;
       try {
         stage =
             store
-                ? hub.log.append(ts.id, ts.logPolicy, message, fanOut.token)
+                ? append(ts, message, fanOut.token, nowMillis)
                 : hub.log.publish(ts.id, message, fanOut.token);
       } catch (RuntimeException e) {
         stage = CompletableFuture.failedFuture(e); // the SPI forbids throwing
@@ -133,6 +172,7 @@ final class Sending {
         stage.whenComplete((r, err) -> answeredLater(f, r, err));
       }
     } finally {
+      section.handoff = previous;
       section.exit();
     }
     if (!fanOut.isDone()) {
@@ -143,7 +183,7 @@ final class Sending {
       }
     }
     // A copy when the outcome is remembered, so a caller cancelling it cannot touch the memory.
-    return key == null ? fanOut.future : fanOut.future.copy();
+    return keyed ? fanOut.future.copy() : fanOut.future;
   }
 
   private SendOutcome subscribeFailed(ThreadId thread, Throwable err) {
@@ -158,6 +198,14 @@ final class Sending {
     } catch (RuntimeException e) {
       return e;
     }
+  }
+
+  private CompletionStage<AppendResult> append(
+      ThreadState ts, Message message, long token, long nowMillis) {
+    InMemoryThreadLog same = sameClockLog;
+    return same != null
+        ? same.append(ts.id, ts.logPolicy, message, token, nowMillis)
+        : hub.log.append(ts.id, ts.logPolicy, message, token);
   }
 
   private static Throwable failure(CompletableFuture<AppendResult> cf) {
@@ -197,12 +245,24 @@ final class Sending {
         if (r.status() == AppendResult.Status.APPENDED) {
           f.confirmed(r.offset());
         }
+        if (f.token == (HANDOFF | tokenPrefix)) {
+          // The default log delivers inside the append: an entry not dispatched by now had no
+          // subscriber (maintenance dropped the idle thread meanwhile), so nobody is here.
+          f.finish(
+              r.status() == AppendResult.Status.APPENDED
+                  ? SendOutcome.queued(r.offset(), java.util.List.of())
+                  : SendOutcome.noRecipients());
+        }
         return; // stored or published; its entry is on the way to the sequencer
       }
     }
     boolean stillPending;
-    synchronized (f.thread) {
-      stillPending = f.thread.removePending(f);
+    if (f.token == (HANDOFF | tokenPrefix)) {
+      stillPending = true; // never registered; answered inline, on this thread, before any expiry
+    } else {
+      synchronized (f.thread) {
+        stillPending = f.thread.removePending(f);
+      }
     }
     if (stillPending) {
       f.finish(decided);
@@ -214,8 +274,17 @@ final class Sending {
    * in offset order under the thread's monitor. A local send's entry is encoded once after its
    * offset is known; so is a foreign one.
    */
-  void dispatch(ThreadState ts, LogEntry e) {
-    FanOut own = e.token() != LogEntry.FOREIGN ? ts.takePending(e.token()) : null;
+  void dispatch(ThreadState ts, LogEntry e, Dispatch section) {
+    FanOut own = null;
+    if (e.token() != LogEntry.FOREIGN) {
+      FanOut h = section.handoff;
+      if (h != null && h.thread == ts && e.token() == h.token) {
+        own = h;
+        section.handoff = null;
+      } else {
+        own = ts.takePending(e.token());
+      }
+    }
     if (own != null) {
       own.dispatchedByLog = true;
     }

@@ -39,7 +39,7 @@ final class Sequencer implements LogListener {
     try {
       synchronized (ts) {
         if (!ts.removed) {
-          offer(e);
+          offer(e, section);
           if (ts.hasJoining()) {
             joining.completeCaughtUp(ts);
           }
@@ -57,7 +57,7 @@ final class Sequencer implements LogListener {
       synchronized (ts) {
         if (!ts.removed) {
           LOG.log(Level.WARNING, "log of thread " + ts.id + " skipped entries: " + gap);
-          resume(gap.epoch(), gap.resumeAfter());
+          resume(gap.epoch(), gap.resumeAfter(), section);
           if (ts.hasJoining()) {
             joining.completeCaughtUp(ts);
           }
@@ -68,7 +68,7 @@ final class Sequencer implements LogListener {
     }
   }
 
-  private void offer(LogEntry e) {
+  private void offer(LogEntry e, Dispatch section) {
     if (!ts.positioned) {
       ts.positioned = true;
       ts.epoch = e.epoch();
@@ -77,11 +77,11 @@ final class Sequencer implements LogListener {
     if (e.epoch() != ts.epoch) {
       // A log must signal a new epoch with a gap first; if it did not, treat it as one.
       LOG.log(Level.WARNING, "log of thread " + ts.id + " changed epoch without a gap: " + e);
-      resume(e.epoch(), e.after());
+      resume(e.epoch(), e.after(), section);
     }
     if (e.isTransient()) {
       if (e.after() <= ts.lastOffset) {
-        sending.dispatch(ts, e);
+        sending.dispatch(ts, e, section);
       } else {
         if (ts.heldTransients == null) {
           ts.heldTransients = new ArrayDeque<>();
@@ -100,17 +100,17 @@ final class Sequencer implements LogListener {
       ts.ahead.put(e.offset(), e);
       if (ts.ahead.size() > MAX_AHEAD) {
         LOG.log(Level.WARNING, "log of thread " + ts.id + " left a hole after " + ts.lastOffset);
-        resume(ts.epoch, ts.ahead.firstKey() - 1);
+        resume(ts.epoch, ts.ahead.firstKey() - 1, section);
       }
       return;
     }
     ts.lastOffset = e.offset();
-    sending.dispatch(ts, e);
-    drain();
+    sending.dispatch(ts, e, section);
+    drain(section);
   }
 
   /** Moves the position to {@code after} in {@code epoch}, dropping what it skips. */
-  private void resume(long epoch, long after) {
+  private void resume(long epoch, long after, Dispatch section) {
     if (epoch != ts.epoch) {
       ts.ahead = null;
       ts.heldTransients = null;
@@ -119,14 +119,14 @@ final class Sequencer implements LogListener {
     }
     ts.epoch = epoch;
     ts.lastOffset = after;
-    drain();
+    drain(section);
   }
 
-  private void drain() {
+  private void drain(Dispatch section) {
     while (true) {
       ArrayDeque<LogEntry> held = ts.heldTransients;
       while (held != null && !held.isEmpty() && held.peekFirst().after() <= ts.lastOffset) {
-        sending.dispatch(ts, held.pollFirst());
+        sending.dispatch(ts, held.pollFirst(), section);
       }
       if (ts.ahead == null || ts.ahead.isEmpty()) {
         return;
@@ -137,7 +137,7 @@ final class Sequencer implements LogListener {
       }
       ts.ahead.pollFirstEntry();
       ts.lastOffset = next.getKey();
-      sending.dispatch(ts, next.getValue());
+      sending.dispatch(ts, next.getValue(), section);
     }
   }
 }

@@ -42,10 +42,15 @@ final class ThreadState {
   volatile int userCount;
   private final Map<UserId, Integer> connectionsPerUser = new HashMap<>();
   private Map<String, Remembered> idempotency; // lazily created
-  long lastActivityMillis;
 
-  /** Set when this state was dropped; a caller holding it must look the thread up again. */
-  boolean removed;
+  /** Written without the monitor by the send path over the default log, hence volatile. */
+  volatile long lastActivityMillis;
+
+  /**
+   * Set, under the monitor, when this state was dropped; a caller holding it must look the thread
+   * up again. Volatile for the send path's unlocked check.
+   */
+  volatile boolean removed;
 
   /** The live subscription, once {@link #subscribed}; closed outside the monitor when dropped. */
   LogSubscription subscription;
