@@ -117,6 +117,23 @@ public final class LogEntry {
   }
 
   @Override
+  public boolean equals(Object o) {
+    return o instanceof LogEntry e
+        && epoch == e.epoch
+        && offset == e.offset
+        && after == e.after
+        && storedAtMillis == e.storedAtMillis
+        && token == e.token
+        && thread.equals(e.thread)
+        && message.equals(e.message);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(thread, epoch, offset, after, message.id());
+  }
+
+  @Override
   public String toString() {
     return "LogEntry{"
         + thread
