@@ -57,9 +57,9 @@ public final class SendOutcome {
     /** The message was refused as invalid, for example larger than the configured bound. */
     INVALID_MESSAGE,
     /**
-     * The transport could not encode the message into a frame; no connection was sent anything. If
-     * a history store that assigns offsets itself (a shared one) had already kept the message at an
-     * offset the encoder then refused, {@link #offset()} says where.
+     * The transport could not encode the message into a frame; no connection was sent anything. The
+     * thread log assigns the offset before the message is encoded, so a stored message the encoder
+     * then refused is kept in history: {@link #offset()} says where.
      */
     ENCODING_FAILED,
     /** The thread's history is full and its overflow policy is to reject. */
@@ -68,6 +68,16 @@ public final class SendOutcome {
     TIMEOUT,
     /** Every write failed and the message was not kept anywhere. */
     TRANSPORT_FAILURE,
+    /**
+     * The thread log failed to take the message (unreachable, refused, unknown outcome); the cause
+     * tells why. Nothing was delivered by this node.
+     */
+    LOG_FAILED,
+    /**
+     * The thread log did not answer within the send timeout; the message may or may not have been
+     * stored. Nothing was delivered by this node.
+     */
+    LOG_TIMEOUT,
     /** An unexpected failure inside Threadwire; the cause tells more. */
     INTERNAL
   }
@@ -84,7 +94,9 @@ public final class SendOutcome {
   private final boolean duplicate;
   private final ErrorKind errorKind;
   private final Throwable cause;
-  private final String reason;
+  // Null for DELIVERED and QUEUED until asked for: built from the other fields on demand, it
+  // spares every send a string it rarely needs (see reason()).
+  private String reason;
 
   private SendOutcome(
       Status status,
@@ -133,18 +145,8 @@ public final class SendOutcome {
     if (delivered < 1) {
       throw new IllegalArgumentException("delivered must be >= 1, got " + delivered);
     }
-    int failed = failedConnections.size() + timedOut;
-    String reason = "delivered to " + delivered + " of " + (delivered + failed) + " connection(s)";
     return new SendOutcome(
-        Status.DELIVERED,
-        delivered,
-        failedConnections,
-        timedOut,
-        offset,
-        false,
-        null,
-        null,
-        reason);
+        Status.DELIVERED, delivered, failedConnections, timedOut, offset, false, null, null, null);
   }
 
   /**
@@ -157,13 +159,7 @@ public final class SendOutcome {
     if (offset < 1) {
       throw new IllegalArgumentException("offset must be >= 1, got " + offset);
     }
-    String reason =
-        failedConnections.isEmpty()
-            // Not "yet": the thread may have had members that have since gone.
-            ? "no live connections; kept in history at offset " + offset
-            : "every write failed; kept in history at offset " + offset;
-    return new SendOutcome(
-        Status.QUEUED, 0, failedConnections, 0, offset, false, null, null, reason);
+    return new SendOutcome(Status.QUEUED, 0, failedConnections, 0, offset, false, null, null, null);
   }
 
   /** {@return the {@link Status#NO_RECIPIENTS} outcome} */
@@ -227,7 +223,7 @@ public final class SendOutcome {
         true,
         errorKind,
         cause,
-        "duplicate of an earlier send: " + reason);
+        "duplicate of an earlier send: " + reason());
   }
 
   /** {@return how the send ended} */
@@ -286,7 +282,22 @@ public final class SendOutcome {
 
   /** {@return a human-readable description of the outcome; never empty} */
   public String reason() {
-    return reason;
+    String r = reason;
+    if (r == null) {
+      r =
+          status == Status.DELIVERED
+              ? "delivered to "
+                  + delivered
+                  + " of "
+                  + (delivered + failedCount())
+                  + " connection(s)"
+              : failedConnections.isEmpty()
+                  // Not "yet": the thread may have had members that have since gone.
+                  ? "no live connections; kept in history at offset " + offset
+                  : "every write failed; kept in history at offset " + offset;
+      reason = r; // racy but benign: every thread computes the same string
+    }
+    return r;
   }
 
   @Override
@@ -300,7 +311,7 @@ public final class SendOutcome {
         && errorKind == s.errorKind
         && failedConnections.equals(s.failedConnections)
         && Objects.equals(cause, s.cause)
-        && reason.equals(s.reason);
+        && reason().equals(s.reason());
   }
 
   @Override
@@ -321,7 +332,7 @@ public final class SendOutcome {
     if (duplicate) {
       sb.append(", duplicate");
     }
-    sb.append(", reason=").append(reason);
+    sb.append(", reason=").append(reason());
     if (cause != null) {
       sb.append(", cause=").append(cause);
     }

@@ -10,8 +10,8 @@ import io.threadwire.UserId;
 import io.threadwire.hub.HubSettings;
 import io.threadwire.hub.ThreadHub;
 import io.threadwire.spi.FrameEncoder;
-import io.threadwire.spi.HistoryStore;
 import io.threadwire.spi.MessagingListener;
+import io.threadwire.spi.ThreadLog;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Set;
@@ -57,21 +57,30 @@ public final class InMemoryThreadMessaging implements ThreadMessaging {
     this.hub = hub;
   }
 
-  /** {@return a new instance with default settings and the system clock} */
+  /**
+   * Returns a new instance with default settings and the system clock.
+   *
+   * @return a new instance with default settings and the system clock
+   */
   public static InMemoryThreadMessaging create() {
     return builder().build();
   }
 
   /**
-   * {@return a new instance with {@code settings} and the system clock}
+   * Returns a new instance with {@code settings} and the system clock.
    *
    * @param settings the settings
+   * @return a new instance with {@code settings} and the system clock
    */
   public static InMemoryThreadMessaging create(HubSettings settings) {
     return builder().settings(settings).build();
   }
 
-  /** {@return a builder} */
+  /**
+   * Returns a builder.
+   *
+   * @return this builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -80,7 +89,7 @@ public final class InMemoryThreadMessaging implements ThreadMessaging {
    * Connects a fake client of {@code user} with no fault.
    *
    * @param user the user
-   * @return the connected client
+   * @return the answer
    */
   public InMemoryClient connect(UserId user) {
     return connect(user, Fault.NONE);
@@ -89,9 +98,9 @@ public final class InMemoryThreadMessaging implements ThreadMessaging {
   /**
    * Connects a fake client of {@code user} that injects {@code fault}.
    *
+   * @param fault the fault
    * @param user the user
-   * @param fault the fault its writes suffer
-   * @return the connected client
+   * @return the answer
    */
   public InMemoryClient connect(UserId user, Fault fault) {
     Objects.requireNonNull(user, "user");
@@ -107,7 +116,11 @@ public final class InMemoryThreadMessaging implements ThreadMessaging {
     return clients.size();
   }
 
-  /** {@return the hub behind this instance, for stats and on-demand maintenance} */
+  /**
+   * Returns the hub behind this instance, for stats and on-demand maintenance.
+   *
+   * @return the hub behind this instance, for stats and on-demand maintenance
+   */
   public ThreadHub hub() {
     return hub;
   }
@@ -153,7 +166,7 @@ public final class InMemoryThreadMessaging implements ThreadMessaging {
     private HubSettings settings = HubSettings.defaults();
     private Clock clock = Clock.systemUTC();
     private FrameEncoder encoder = (thread, epoch, offset, message) -> message.payload();
-    private HistoryStore historyStore;
+    private ThreadLog threadLog;
     private MessagingListener listener = MessagingListener.none();
 
     private Builder() {}
@@ -183,7 +196,7 @@ public final class InMemoryThreadMessaging implements ThreadMessaging {
     /**
      * Sets the frame encoder; default the bare payload text.
      *
-     * @param encoder the frame encoder
+     * @param encoder the encoder
      * @return this builder
      */
     public Builder encoder(FrameEncoder encoder) {
@@ -192,13 +205,14 @@ public final class InMemoryThreadMessaging implements ThreadMessaging {
     }
 
     /**
-     * Sets the history store; default in memory.
+     * Sets the thread log; default an in-memory log on the clock. The instance starts and closes it
+     * with itself.
      *
-     * @param historyStore the history store
+     * @param threadLog the thread log
      * @return this builder
      */
-    public Builder historyStore(HistoryStore historyStore) {
-      this.historyStore = Objects.requireNonNull(historyStore, "historyStore");
+    public Builder threadLog(ThreadLog threadLog) {
+      this.threadLog = Objects.requireNonNull(threadLog, "threadLog");
       return this;
     }
 
@@ -214,12 +228,16 @@ public final class InMemoryThreadMessaging implements ThreadMessaging {
       return this;
     }
 
-    /** {@return a new, not yet started, instance} */
+    /**
+     * Returns a new, not yet started, instance.
+     *
+     * @return a new, not yet started, instance
+     */
     public InMemoryThreadMessaging build() {
       ThreadHub.Builder b =
           ThreadHub.builder(encoder).settings(settings).clock(clock).listener(listener);
-      if (historyStore != null) {
-        b.historyStore(historyStore);
+      if (threadLog != null) {
+        b.threadLog(threadLog);
       }
       return new InMemoryThreadMessaging(b.build());
     }

@@ -5,13 +5,14 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Tracks whether the current thread is inside a hub critical section (holding a thread's lock while
- * handing frames to transports), so that:
+ * Tracks whether the current thread is inside a hub section (dispatching to transports, or calling
+ * the log whose subscription may dispatch inline), so that:
  *
  * <ul>
- *   <li>outcomes completed there (a transport answering an earlier send synchronously) are deferred
- *       until the section ends: user callbacks never run under a hub lock, and a callback that
- *       sends again cannot interleave its message into a fan-out in progress;
+ *   <li>outcomes completed there (a transport answering synchronously) are deferred until the
+ *       section ends: user callbacks never run under a hub lock, and a callback that sends again
+ *       cannot interleave its message into a fan-out in progress;
+ *   <li>other completions that must not run under a hub lock (a join's) are deferred the same way;
  *   <li>a transport that calls back into the hub from {@code send} or {@code joined} fails fast
  *       instead of deadlocking.
  * </ul>
@@ -21,7 +22,15 @@ final class Dispatch {
   private static final ThreadLocal<Dispatch> CURRENT = ThreadLocal.withInitial(Dispatch::new);
 
   private int depth;
-  private ArrayDeque<Object> deferred; // future, outcome, future, outcome, ...
+  // future, outcome, future, outcome, ... or a Runnable; kept for the thread's life, so a
+  // section that defers costs no allocation once the deque has grown.
+  private final ArrayDeque<Object> deferred = new ArrayDeque<>();
+
+  /**
+   * The send whose append is in progress on this thread over a log that delivers inline; the
+   * sequencer takes it when its entry arrives (see {@code Sending}).
+   */
+  FanOut handoff;
 
   private Dispatch() {}
 
@@ -31,17 +40,22 @@ final class Dispatch {
     return d;
   }
 
-  /** Leaves the section; the outermost exit completes every deferred outcome. */
+  /** Leaves the section; the outermost exit runs every deferred completion. */
   void exit() {
-    if (--depth > 0 || deferred == null) {
+    if (--depth > 0) {
       return;
     }
-    ArrayDeque<Object> pending = deferred;
-    deferred = null;
-    while (!pending.isEmpty()) {
-      @SuppressWarnings("unchecked")
-      CompletableFuture<SendOutcome> f = (CompletableFuture<SendOutcome>) pending.poll();
-      f.complete((SendOutcome) pending.poll());
+    // At depth 0, so completions may call the hub; a section they open and close drains this
+    // same deque, in order.
+    Object next;
+    while ((next = deferred.poll()) != null) {
+      if (next instanceof Runnable r) {
+        r.run();
+      } else {
+        @SuppressWarnings("unchecked")
+        CompletableFuture<SendOutcome> f = (CompletableFuture<SendOutcome>) next;
+        f.complete((SendOutcome) deferred.poll());
+      }
     }
   }
 
@@ -52,11 +66,18 @@ final class Dispatch {
       future.complete(outcome);
       return;
     }
-    if (d.deferred == null) {
-      d.deferred = new ArrayDeque<>();
-    }
     d.deferred.add(future);
     d.deferred.add(outcome);
+  }
+
+  /** Runs {@code task} now, or at the end of the current section if inside one. */
+  static void later(Runnable task) {
+    Dispatch d = CURRENT.get();
+    if (d.depth == 0) {
+      task.run();
+      return;
+    }
+    d.deferred.add(task);
   }
 
   /**

@@ -1,25 +1,22 @@
 package io.threadwire.hub;
 
 import io.threadwire.ConnectionId;
-import io.threadwire.HistoryPolicy;
 import io.threadwire.Message;
 import io.threadwire.SendOptions;
 import io.threadwire.SendOutcome;
 import io.threadwire.SendOutcome.ErrorKind;
 import io.threadwire.ThreadId;
 import io.threadwire.ThreadMessaging;
-import io.threadwire.spi.DeliveryCallback;
-import io.threadwire.spi.Frame;
 import io.threadwire.spi.FrameEncoder;
-import io.threadwire.spi.HistoryEntry;
-import io.threadwire.spi.HistoryStore;
 import io.threadwire.spi.JoinResult;
+import io.threadwire.spi.LogHealth;
+import io.threadwire.spi.LogSubscription;
 import io.threadwire.spi.MessagingListener;
 import io.threadwire.spi.Since;
+import io.threadwire.spi.ThreadLog;
 import io.threadwire.spi.TransportConnection;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -28,7 +25,6 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -38,20 +34,22 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The transport-independent heart of Threadwire: membership, fan-out, history, recovery and send
- * outcomes. Every transport adapter puts a hub behind the {@link ThreadMessaging} port and feeds it
- * its connections through {@link #register}, {@link #join}, {@link #leave} and {@link #unregister}.
+ * The transport-independent heart of Threadwire: membership, fan-out, recovery and send outcomes,
+ * over a {@link ThreadLog} that owns order, history and idempotency. Every transport adapter puts a
+ * hub behind the {@link ThreadMessaging} port and feeds it its connections through {@link
+ * #register}, {@link #join}, {@link #leave} and {@link #unregister}.
  *
- * <p>A send takes the thread's lock, assigns the next offset, stores the message, encodes it
- * <em>once</em> and hands the same {@link Frame} to every member's {@link
- * TransportConnection#send}; a join takes the same lock to replay missed messages before adding the
- * member. So every connection sees a thread's messages in offset order, replayed ones before live
- * ones, with no gap and no duplicate. Outcomes complete outside the lock.
+ * <p>A send hands the message to the log, outside every lock; the log assigns its offset and
+ * delivers the entry to the thread's subscription, where a per-thread sequencer puts entries in
+ * offset order, encodes each <em>once</em> and hands the same frame to every member's {@link
+ * TransportConnection#send}. A join subscribes, reads the replay, replays, then sends what arrived
+ * meanwhile and was not replayed, before it becomes a member. So every connection sees a thread's
+ * messages in offset order, replayed ones before live ones, with no gap and no duplicate, whatever
+ * order the log's answers arrive in. The default log ({@link InMemoryThreadLog}) answers inline.
  *
- * <p>Time comes from the injected {@link Clock} only: send deadlines, history age, idle-thread
- * expiry and idempotency windows all follow it, so a manual clock makes them deterministic. A
- * single daemon thread checks deadlines and runs maintenance; {@link #runMaintenance()} runs it on
- * demand.
+ * <p>Time comes from the injected {@link Clock} only: send deadlines, idle-thread expiry and
+ * idempotency windows follow it (the default log takes the same clock for history age). A single
+ * daemon thread checks deadlines and runs maintenance; {@link #runMaintenance()} runs it on demand.
  *
  * <p>See {@link ThreadMessaging} for the lifecycle and outcome contract.
  */
@@ -59,15 +57,16 @@ public final class ThreadHub implements ThreadMessaging {
 
   private static final System.Logger LOG = System.getLogger(ThreadHub.class.getName());
 
-  private final HubSettings settings;
-  private final FrameEncoder encoder;
-  private final HistoryStore historyStore;
-  private final Clock clock;
-  private final MessagingListener listener;
-  private final ConcurrentHashMap<ThreadId, ThreadState> threads = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<ConnectionId, Registration> connections =
-      new ConcurrentHashMap<>();
-  private final ConcurrentLinkedQueue<FanOut> inFlight = new ConcurrentLinkedQueue<>();
+  final HubSettings settings;
+  final FrameEncoder encoder;
+  final ThreadLog log;
+  final Clock clock;
+  final MessagingListener listener;
+  final ConcurrentLinkedQueue<FanOut> inFlight = new ConcurrentLinkedQueue<>();
+  final Threads threads;
+  final Sending sending;
+  final Joining joining;
+  final Maintenance maintenance;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private volatile ScheduledExecutorService scheduler;
 
@@ -76,14 +75,18 @@ public final class ThreadHub implements ThreadMessaging {
     this.encoder = b.encoder;
     this.clock = b.clock;
     this.listener = b.listener;
-    this.historyStore =
-        b.historyStore != null ? b.historyStore : InMemoryHistoryStore.create(clock);
+    this.log = b.log != null ? b.log : InMemoryThreadLog.create(clock);
+    this.threads = new Threads(this);
+    this.sending = new Sending(this);
+    this.joining = new Joining(this);
+    this.maintenance = new Maintenance(this);
   }
 
   /**
-   * {@return a builder for a hub that encodes frames with {@code encoder}}
+   * Returns a builder for a hub that encodes frames with {@code encoder}.
    *
-   * @param encoder the transport's encoder, called once per send
+   * @param encoder the transport's encoder, called once per message and node
+   * @return this builder
    */
   public static Builder builder(FrameEncoder encoder) {
     return new Builder(encoder);
@@ -104,235 +107,19 @@ public final class ThreadHub implements ThreadMessaging {
     Objects.requireNonNull(options, "options");
     State now = state.get();
     if (now != State.RUNNING) {
-      return CompletableFuture.completedFuture(notRunning(now));
+      return CompletableFuture.completedFuture(Outcomes.notRunning(now));
     }
     if (message.sizeEstimate() > settings.maxMessageBytes()) {
       return CompletableFuture.completedFuture(
-          SendOutcome.error(
-              ErrorKind.INVALID_MESSAGE,
-              "message of "
-                  + message.sizeEstimate()
-                  + " bytes exceeds maxMessageBytes "
-                  + settings.maxMessageBytes(),
-              Optional.empty()));
+          Outcomes.tooLarge(message, settings.maxMessageBytes()));
     }
     try {
-      return sendRunning(thread, message, options);
+      return sending.send(thread, message, options);
     } catch (RuntimeException e) {
       LOG.log(Level.ERROR, "unexpected failure sending to thread " + thread, e);
       return CompletableFuture.completedFuture(
           SendOutcome.error(ErrorKind.INTERNAL, "unexpected failure: " + e, Optional.of(e)));
     }
-  }
-
-  private CompletionStage<SendOutcome> sendRunning(
-      ThreadId thread, Message message, SendOptions options) {
-    ThreadState ts = threads.get(thread);
-    if (ts == null && (options.isTransient() || !policyFor(thread).enabled())) {
-      return CompletableFuture.completedFuture(SendOutcome.noRecipients());
-    }
-    while (true) {
-      if (ts == null) {
-        ts = threads.computeIfAbsent(thread, this::newThread);
-      }
-      FanOut fanOut;
-      Dispatch section = Dispatch.enter();
-      try {
-        synchronized (ts) {
-          if (ts.removed) {
-            ts = null;
-            if (state.get() != State.RUNNING) {
-              return CompletableFuture.completedFuture(notRunning(state.get()));
-            }
-            continue;
-          }
-          if (state.get() != State.RUNNING) {
-            // close() ran since the check in send(), maybe before this state existed to drop.
-            drop(ts);
-            return CompletableFuture.completedFuture(notRunning(state.get()));
-          }
-          long nowMillis = clock.millis();
-          ts.lastActivityMillis = nowMillis;
-          String key = message.idempotencyKey().orElse(null);
-          if (key != null) {
-            CompletableFuture<SendOutcome> earlier =
-                ts.rememberedOutcome(key, nowMillis, settings.idempotencyWindow().toMillis());
-            if (earlier != null) {
-              return earlier.thenApply(SendOutcome::asDuplicate);
-            }
-          }
-          fanOut = dispatch(ts, message, options, nowMillis);
-          if (key != null) {
-            ts.remember(key, fanOut.future, nowMillis, settings.idempotencyMaxKeys());
-          }
-        }
-      } finally {
-        section.exit();
-      }
-      if (!fanOut.isDone()) {
-        fanOut.dispatched();
-        if (!fanOut.isDone()) {
-          inFlight.add(fanOut);
-          if (state.get() == State.CLOSED) {
-            // close() may have drained inFlight before this send was added.
-            fanOut.expire(ErrorKind.CLOSED, "messaging closed before the write was acknowledged");
-          }
-        }
-      }
-      // A copy, so a caller cancelling or completing it cannot touch the remembered outcome.
-      return fanOut.future.copy();
-    }
-  }
-
-  /** Stores, encodes once and hands the frame to every member; called under the thread lock. */
-  private FanOut dispatch(ThreadState ts, Message message, SendOptions options, long nowMillis) {
-    TransportConnection[] members = ts.members;
-    boolean store = ts.history != null && !options.isTransient();
-    if (!store && members.length == 0) {
-      return FanOut.completed(ts.id, SendOutcome.noRecipients());
-    }
-    if (store && message.sizeEstimate() > ts.policy.maxBytes()) {
-      return FanOut.completed(ts.id, tooLargeForHistory(ts, message));
-    }
-    long epoch = store ? ts.history.epoch() : 0;
-    long offset = store ? ts.history.lastOffset() + 1 : 0;
-    String text = encode(ts.id, epoch, offset, message);
-    if (text == null) {
-      return FanOut.completed(
-          ts.id,
-          SendOutcome.error(
-              ErrorKind.ENCODING_FAILED,
-              "could not encode message " + message.id() + " (see the log)",
-              Optional.empty()));
-    }
-    if (store) {
-      long stored = ts.history.append(message, Instant.ofEpochMilli(nowMillis));
-      if (stored < 0) {
-        return FanOut.completed(ts.id, historyFull(ts));
-      }
-      if (stored != offset || ts.history.epoch() != epoch) {
-        // A store that assigns offsets itself (a shared one) may differ from the prediction.
-        long predicted = offset;
-        epoch = ts.history.epoch();
-        offset = stored;
-        text = encode(ts.id, epoch, offset, message);
-        if (text == null) {
-          return FanOut.completed(ts.id, reencodingFailed(ts, message, epoch, predicted, stored));
-        }
-      }
-    }
-    if (members.length == 0) {
-      return FanOut.completed(ts.id, SendOutcome.queued(offset, List.of()));
-    }
-    Frame frame = new Frame(ts.id, epoch, offset, message, text);
-    long timeout = options.timeout().orElse(settings.sendTimeout()).toMillis();
-    FanOut fanOut = new FanOut(ts.id, offset, members.length, saturatedAdd(nowMillis, timeout));
-    for (TransportConnection member : members) {
-      try {
-        member.send(frame, fanOut);
-      } catch (RuntimeException e) {
-        // The SPI forbids throwing; count it failed and keep going with the other members.
-        LOG.log(Level.WARNING, "transport threw from send to connection " + safeId(member), e);
-        fanOut.failed(member, e);
-      }
-    }
-    return fanOut;
-  }
-
-  /** Returns the encoded text, or null (logged) if the encoder failed or returned null. */
-  private String encode(ThreadId thread, long epoch, long offset, Message message) {
-    try {
-      String text = encoder.encode(thread, epoch, offset, message);
-      if (text == null) {
-        LOG.log(
-            Level.WARNING, "encoder returned null for message " + message.id() + " of " + thread);
-      }
-      return text;
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "could not encode message " + message.id() + " of " + thread, e);
-      return null;
-    }
-  }
-
-  private static String safeId(TransportConnection c) {
-    try {
-      return String.valueOf(c.id());
-    } catch (RuntimeException e) {
-      return "<id unavailable>";
-    }
-  }
-
-  private static long saturatedAdd(long a, long b) {
-    long r = a + b;
-    return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
-  }
-
-  private static SendOutcome tooLargeForHistory(ThreadState ts, Message message) {
-    return SendOutcome.error(
-        ErrorKind.INVALID_MESSAGE,
-        "message of "
-            + message.sizeEstimate()
-            + " bytes is larger than the history bound of "
-            + ts.policy.maxBytes()
-            + " bytes of thread "
-            + ts.id,
-        Optional.empty());
-  }
-
-  /**
-   * The store put the message at another offset than predicted and it could not be encoded for that
-   * one: no frame goes out, and the outcome says where the store kept it.
-   */
-  private static SendOutcome reencodingFailed(
-      ThreadState ts, Message message, long epoch, long predicted, long stored) {
-    return SendOutcome.error(
-        ErrorKind.ENCODING_FAILED,
-        "could not encode message "
-            + message.id()
-            + " for offset "
-            + stored
-            + " (epoch "
-            + epoch
-            + ") that the history store of thread "
-            + ts.id
-            + " assigned instead of "
-            + predicted
-            + " (see the log); it was sent to no connection but is kept in history at offset "
-            + stored,
-        Optional.empty(),
-        List.of(),
-        0,
-        stored);
-  }
-
-  private static SendOutcome historyFull(ThreadState ts) {
-    return SendOutcome.error(
-        ErrorKind.HISTORY_FULL,
-        "history of thread "
-            + ts.id
-            + " is full ("
-            + ts.history.size()
-            + " messages, "
-            + ts.history.bytes()
-            + " bytes) and its overflow policy is REJECT",
-        Optional.empty());
-  }
-
-  private static SendOutcome notRunning(State s) {
-    return s == State.NEW
-        ? SendOutcome.error(
-            ErrorKind.NOT_STARTED, "messaging has not been started", Optional.empty())
-        : SendOutcome.error(ErrorKind.CLOSED, "messaging is closed", Optional.empty());
-  }
-
-  private ThreadState newThread(ThreadId id) {
-    HistoryPolicy policy = policyFor(id);
-    return new ThreadState(
-        id, policy, policy.enabled() ? historyStore.open(id, policy) : null, clock.millis());
-  }
-
-  private HistoryPolicy policyFor(ThreadId thread) {
-    return settings.historyPolicies().policyFor(thread);
   }
 
   @Override
@@ -352,8 +139,12 @@ public final class ThreadHub implements ThreadMessaging {
     return state.get();
   }
 
+  /** Starts the hub and its log. */
   @Override
   public void start() {
+    if (state.get() == State.NEW) {
+      log.start();
+    }
     if (state.compareAndSet(State.NEW, State.RUNNING)) {
       ScheduledExecutorService s =
           Executors.newSingleThreadScheduledExecutor(
@@ -364,7 +155,10 @@ public final class ThreadHub implements ThreadMessaging {
               });
       long sweep = Math.max(5, Math.min(100, settings.sendTimeout().toMillis() / 10));
       s.scheduleWithFixedDelay(
-          () -> quietly("send expiry", this::expireSends), sweep, sweep, TimeUnit.MILLISECONDS);
+          () -> quietly("send expiry", maintenance::expireSends),
+          sweep,
+          sweep,
+          TimeUnit.MILLISECONDS);
       long every = settings.maintenanceInterval().toMillis();
       s.scheduleWithFixedDelay(
           () -> quietly("maintenance", this::runMaintenance), every, every, TimeUnit.MILLISECONDS);
@@ -403,7 +197,7 @@ public final class ThreadHub implements ThreadMessaging {
 
   /**
    * Stops accepting sends and joins, completes sends in flight with what they achieved (an {@link
-   * ErrorKind#CLOSED} error if nothing was written) and drops every thread and its history. The
+   * ErrorKind#CLOSED} error if nothing was written), drops every thread and closes the log. The
    * transport closes its own connections.
    */
   @Override
@@ -417,26 +211,34 @@ public final class ThreadHub implements ThreadMessaging {
     }
     FanOut f;
     while ((f = inFlight.poll()) != null) {
-      f.expire(ErrorKind.CLOSED, "messaging closed before every write was acknowledged");
+      maintenance.expire(f, ErrorKind.CLOSED, "messaging closed before the send ended");
     }
     // A join or send that passed its running check before this point re-checks under the
     // thread's lock: either this loop finds its state and drops it after it, or it sees CLOSED
     // and drops that state itself. So nothing is left behind either way.
-    for (ThreadState ts : threads.values()) {
+    List<LogSubscription> toClose = new ArrayList<>();
+    List<FanOut> pending = new ArrayList<>();
+    List<Runnable> joins = new ArrayList<>();
+    for (ThreadState ts : threads.all()) {
       synchronized (ts) {
         if (!ts.removed) {
-          drop(ts);
+          toClose.add(threads.drop(ts));
+        }
+        pending.addAll(ts.takeAllPending());
+        for (JoinAttempt j : ts.cancelAllJoins()) {
+          joins.add(() -> Joining.refuse(ts, j));
         }
       }
     }
-  }
-
-  /** Marks {@code ts} removed, releases its history and forgets it; under its lock. */
-  private void drop(ThreadState ts) {
-    ts.removed = true;
-    threads.remove(ts.id, ts);
-    if (ts.history != null) {
-      ts.history.release();
+    joins.forEach(Runnable::run);
+    for (FanOut p : pending) {
+      p.expire(ErrorKind.CLOSED, "messaging closed before the send ended");
+    }
+    toClose.forEach(Threads::quietlyClose);
+    try {
+      log.close();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "closing the thread log failed", e);
     }
   }
 
@@ -452,150 +254,81 @@ public final class ThreadHub implements ThreadMessaging {
   public void register(TransportConnection connection) {
     Objects.requireNonNull(connection, "connection");
     Dispatch.requireOutside("register");
-    Registration r = new Registration(connection);
-    if (connections.putIfAbsent(connection.id(), r) != null) {
-      throw new IllegalStateException("connection " + connection.id() + " is already registered");
-    }
+    joining.register(connection);
   }
 
   /**
-   * Joins a registered connection to {@code thread}: calls {@link TransportConnection#joined},
-   * replays what it missed after {@code since}, then makes it a member. A hub that is not running
-   * refuses with {@link JoinResult.Status#NOT_RUNNING}, also when {@link #close()} runs while the
-   * join is in progress: then {@code joined} is not called and the join leaves no state behind (no
-   * membership, no thread, no open history).
+   * Joins a registered connection to {@code thread} and waits for the answer: calls {@link
+   * TransportConnection#joined}, replays what it missed after {@code since}, then makes it a
+   * member. Over the default log this never waits; over a networked log it waits for the replay, at
+   * most the send timeout, after which the connection joins without it and is told it did not
+   * recover. A hub that is not running refuses with {@link JoinResult.Status#NOT_RUNNING}, also
+   * when {@link #close()} runs while the join is in progress: then {@code joined} is not called and
+   * the join leaves no state behind.
    *
    * @param connectionId the registered connection
-   * @param thread the thread
    * @param since where the client's recovery starts
-   * @return what the join did
+   * @param thread the thread
+   * @return the answer
    * @throws IllegalStateException if the connection is not registered, or if called from inside
    *     {@link TransportConnection#send} or {@link TransportConnection#joined}
    */
   public JoinResult join(ConnectionId connectionId, ThreadId thread, Since since) {
-    JoinResult result = joinUnobserved(connectionId, thread, since);
-    Observed.join(listener, result); // metrics hook (issue 15)
-    return result;
+    CompletableFuture<JoinResult> f = joinAsync(connectionId, thread, since);
+    try {
+      return f.isDone()
+          ? f.get()
+          : f.get(settings.sendTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return JoinResult.refused(thread, JoinResult.Status.NOT_RUNNING);
+    } catch (ExecutionException e) {
+      // An unexpected failure inside the join: thrown as it was, for the transport to answer.
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException("join of " + thread + " failed", e.getCause());
+    } catch (TimeoutException e) {
+      LOG.log(Level.WARNING, "join of " + thread + " did not complete in time", e);
+      return JoinResult.refused(thread, JoinResult.Status.NOT_RUNNING);
+    }
   }
 
-  private JoinResult joinUnobserved(ConnectionId connectionId, ThreadId thread, Since since) {
+  /**
+   * Joins like {@link #join} without waiting: the stage completes when the connection is a member
+   * (or the join was refused), on the thread that completed the replay.
+   *
+   * @param connectionId the registered connection
+   * @param since where the client's recovery starts
+   * @param thread the thread
+   * @return the answer
+   * @throws IllegalStateException as {@link #join} does
+   */
+  public CompletableFuture<JoinResult> joinAsync(
+      ConnectionId connectionId, ThreadId thread, Since since) {
     Objects.requireNonNull(thread, "thread");
     Objects.requireNonNull(since, "since");
     Dispatch.requireOutside("join");
-    Registration r = registration(connectionId);
-    synchronized (r) {
-      if (state.get() != State.RUNNING || r.unregistered) {
-        return JoinResult.refused(thread, JoinResult.Status.NOT_RUNNING);
-      }
-      boolean member = r.hasJoined(thread);
-      if (!member && r.joinedCount() >= settings.maxThreadsPerConnection()) {
-        return JoinResult.refused(thread, JoinResult.Status.TOO_MANY_THREADS);
-      }
-      while (true) {
-        ThreadState ts = threads.computeIfAbsent(thread, this::newThread);
-        Dispatch section = Dispatch.enter();
-        try {
-          synchronized (ts) {
-            if (ts.removed) {
-              if (state.get() != State.RUNNING) {
-                return JoinResult.refused(thread, JoinResult.Status.NOT_RUNNING);
-              }
-              continue;
-            }
-            if (state.get() != State.RUNNING) {
-              // close() ran since the check above, maybe before this state existed to drop.
-              drop(ts);
-              return JoinResult.refused(thread, JoinResult.Status.NOT_RUNNING);
-            }
-            if (member) {
-              return new JoinResult(
-                  thread,
-                  JoinResult.Status.ALREADY_JOINED,
-                  ts.history == null ? 0 : ts.history.epoch(),
-                  ts.history == null ? 0 : ts.history.lastOffset(),
-                  true,
-                  0,
-                  0);
-            }
-            JoinResult result = replayAndAdd(ts, r.connection, since);
-            r.addJoined(thread);
-            return result;
-          }
-        } finally {
-          section.exit();
-        }
-      }
+    CompletableFuture<JoinResult> result = joining.join(connectionId, thread, since);
+    if (listener != MessagingListener.none()) { // metrics hook (issue 15)
+      result.thenAccept(r -> Observed.join(listener, r));
     }
-  }
-
-  private JoinResult replayAndAdd(ThreadState ts, TransportConnection c, Since since) {
-    long nowMillis = clock.millis();
-    ts.lastActivityMillis = nowMillis;
-    long epoch = ts.history == null ? 0 : ts.history.epoch();
-    long last = ts.history == null ? 0 : ts.history.lastOffset();
-    List<Frame> replay = List.of();
-    boolean recovered = true;
-    long missed = 0;
-    if (!since.isNone()) {
-      long after = since.offset().getAsLong();
-      boolean lost =
-          (since.epoch().isPresent() && since.epoch().getAsLong() != epoch) || after > last;
-      if (lost) {
-        // The client's position belongs to a lost history: replay all that is retained, and
-        // report at least one missed message since how many were lost is unknowable.
-        after = 0;
-      }
-      List<HistoryEntry> entries =
-          ts.history == null
-              ? List.of()
-              : ts.history.readAfter(after, Instant.ofEpochMilli(nowMillis));
-      replay = new ArrayList<>(entries.size());
-      for (HistoryEntry e : entries) {
-        String text = encode(ts.id, epoch, e.offset(), e.message());
-        if (text == null) {
-          missed++;
-        } else {
-          replay.add(new Frame(ts.id, epoch, e.offset(), e.message(), text));
-        }
-      }
-      long firstAvailable = entries.isEmpty() ? last + 1 : entries.get(0).offset();
-      missed += Math.max(0, firstAvailable - after - 1);
-      if (lost) {
-        missed = Math.max(missed, 1);
-      }
-      recovered = missed == 0;
-    }
-    JoinResult result =
-        new JoinResult(
-            ts.id, JoinResult.Status.JOINED, epoch, last, recovered, replay.size(), missed);
-    c.joined(result);
-    for (Frame frame : replay) {
-      try {
-        c.send(frame, DeliveryCallback.ignoring());
-      } catch (RuntimeException ex) {
-        LOG.log(Level.WARNING, "transport threw from replay to connection " + safeId(c), ex);
-      }
-    }
-    ts.addMember(c);
     return result;
   }
 
   /**
    * Removes a connection from {@code thread}.
    *
+   * @return true if it was a member
    * @param connectionId the registered connection
    * @param thread the thread
-   * @return true if it was a member
    * @throws IllegalStateException if the connection is not registered, or if called from inside
    *     {@link TransportConnection#send} or {@link TransportConnection#joined}
    */
   public boolean leave(ConnectionId connectionId, ThreadId thread) {
     Objects.requireNonNull(thread, "thread");
     Dispatch.requireOutside("leave");
-    Registration r = registration(connectionId);
-    synchronized (r) {
-      return r.removeJoined(thread) && removeMember(thread, r.connection);
-    }
+    return joining.leave(connectionId, thread);
   }
 
   /**
@@ -609,90 +342,30 @@ public final class ThreadHub implements ThreadMessaging {
   public void unregister(ConnectionId connectionId) {
     Objects.requireNonNull(connectionId, "connectionId");
     Dispatch.requireOutside("unregister");
-    Registration r = connections.remove(connectionId);
-    if (r == null) {
-      return;
-    }
-    synchronized (r) {
-      r.unregistered = true;
-      for (ThreadId thread : r.takeJoined()) {
-        removeMember(thread, r.connection);
-      }
-    }
-  }
-
-  private boolean removeMember(ThreadId thread, TransportConnection c) {
-    ThreadState ts = threads.get(thread);
-    if (ts == null) {
-      return false;
-    }
-    synchronized (ts) {
-      ts.lastActivityMillis = clock.millis();
-      return ts.removeMember(c);
-    }
+    joining.unregister(connectionId);
   }
 
   /**
-   * {@return the threads a registered connection has joined; empty if it is unknown}
+   * Returns the threads a registered connection has joined; empty if it is unknown.
    *
    * @param connectionId the registered connection
+   * @return the threads a registered connection has joined; empty if it is unknown
    */
   public Set<ThreadId> joinedThreads(ConnectionId connectionId) {
-    Objects.requireNonNull(connectionId, "connectionId");
-    Registration r = connections.get(connectionId);
-    if (r == null) {
-      return Set.of();
-    }
-    synchronized (r) {
-      return r.joined();
-    }
-  }
-
-  private Registration registration(ConnectionId id) {
-    Objects.requireNonNull(id, "connectionId");
-    Registration r = connections.get(id);
-    if (r == null) {
-      throw new IllegalStateException("connection " + id + " is not registered");
-    }
-    return r;
+    return joining.joinedThreads(connectionId);
   }
 
   // ---- maintenance ----------------------------------------------------------------------------
 
   /**
-   * Expires sends past their deadline, then forgets idempotency keys older than the window, drops
-   * threads idle for longer than {@link HubSettings#idleThreadTtl()} (no member, no activity, no
-   * idempotency key left in its window), history included, and evicts history older than its
-   * maximum age. A failure on one thread is logged and does not stop the others.
+   * Expires sends past their deadline, lets the log do its housekeeping (history older than its
+   * maximum age), forgets idempotency keys older than the window, and drops threads idle for longer
+   * than {@link HubSettings#idleThreadTtl()} (no member, no activity, no idempotency key left in
+   * its window), closing their log subscription. A failure on one thread is logged and does not
+   * stop the others.
    */
   public void runMaintenance() {
-    expireSends();
-    long nowMillis = clock.millis();
-    Instant now = Instant.ofEpochMilli(nowMillis);
-    long idleCutoff = nowMillis - settings.idleThreadTtl().toMillis();
-    long keyCutoff = nowMillis - settings.idempotencyWindow().toMillis();
-    for (ThreadState ts : threads.values()) {
-      synchronized (ts) {
-        if (ts.removed) {
-          continue;
-        }
-        try {
-          ts.forgetKeysOlderThan(keyCutoff);
-          // Keys still in the window keep the thread: dropping it would forget them early.
-          if (ts.members.length == 0
-              && ts.lastActivityMillis <= idleCutoff
-              && ts.rememberedKeys() == 0) {
-            drop(ts);
-            continue;
-          }
-          if (ts.history != null) {
-            ts.history.evictExpired(now);
-          }
-        } catch (RuntimeException e) {
-          LOG.log(Level.ERROR, "maintenance of thread " + ts.id + " failed", e);
-        }
-      }
-    }
+    maintenance.run();
   }
 
   private static void quietly(String what, Runnable task) {
@@ -703,55 +376,49 @@ public final class ThreadHub implements ThreadMessaging {
     }
   }
 
-  private void expireSends() {
-    if (inFlight.isEmpty()) {
-      return;
-    }
-    long nowMillis = clock.millis();
-    inFlight.removeIf(
-        f -> {
-          if (f.isDone()) {
-            return true;
-          }
-          if (f.isExpired(nowMillis)) {
-            f.expire(ErrorKind.TIMEOUT, "send timed out");
-            return true;
-          }
-          return false;
-        });
-  }
-
-  /** {@return a snapshot of what the hub holds; it walks every thread, so call it sparingly} */
+  /**
+   * Returns a snapshot of what the hub holds; it walks every thread, so call it sparingly.
+   *
+   * @return a snapshot of what the hub holds; it walks every thread, so call it sparingly
+   */
   public HubStats stats() {
-    long memberships = 0;
-    long messages = 0;
-    long bytes = 0;
-    long keys = 0;
-    int count = 0;
-    for (ThreadState ts : threads.values()) {
-      synchronized (ts) {
-        if (ts.removed) {
-          continue;
-        }
-        count++;
-        memberships += ts.members.length;
-        keys += ts.rememberedKeys();
-        if (ts.history != null) {
-          messages += ts.history.size();
-          bytes += ts.history.bytes();
-        }
-      }
-    }
-    int pending = (int) inFlight.stream().filter(f -> !f.isDone()).count();
-    return new HubStats(count, connections.size(), memberships, messages, bytes, keys, pending);
+    return maintenance.stats();
   }
 
-  /** {@return the settings this hub runs with} */
+  /**
+   * Asks the thread log whether it can take appends, for a readiness check.
+   *
+   * @return the answer
+   */
+  public CompletionStage<LogHealth> logHealth() {
+    try {
+      return log.health();
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(LogHealth.unhealthy("log health failed: " + e));
+    }
+  }
+
+  /** Returns every monitor the hub takes (thread states, registrations); for lock tests. */
+  List<Object> monitors() {
+    List<Object> all = new ArrayList<>(threads.all());
+    all.addAll(joining.registrations());
+    return all;
+  }
+
+  /**
+   * Returns the settings this hub runs with.
+   *
+   * @return the settings this hub runs with
+   */
   public HubSettings settings() {
     return settings;
   }
 
-  /** {@return the clock this hub reads time from} */
+  /**
+   * Returns the clock this hub reads time from.
+   *
+   * @return the clock this hub reads time from
+   */
   public Clock clock() {
     return clock;
   }
@@ -761,7 +428,7 @@ public final class ThreadHub implements ThreadMessaging {
     private final FrameEncoder encoder;
     private HubSettings settings = HubSettings.defaults();
     private Clock clock = Clock.systemUTC();
-    private HistoryStore historyStore;
+    private ThreadLog log;
     private MessagingListener listener = MessagingListener.none();
 
     private Builder(FrameEncoder encoder) {
@@ -791,13 +458,14 @@ public final class ThreadHub implements ThreadMessaging {
     }
 
     /**
-     * Sets the history store; default an {@link InMemoryHistoryStore} on the hub's clock.
+     * Sets the thread log; default an {@link InMemoryThreadLog} on the hub's clock. The hub starts
+     * it and closes it with itself.
      *
-     * @param historyStore the history store
+     * @param log the thread log
      * @return this builder
      */
-    public Builder historyStore(HistoryStore historyStore) {
-      this.historyStore = Objects.requireNonNull(historyStore, "historyStore");
+    public Builder threadLog(ThreadLog log) {
+      this.log = Objects.requireNonNull(log, "log");
       return this;
     }
 
@@ -813,7 +481,11 @@ public final class ThreadHub implements ThreadMessaging {
       return this;
     }
 
-    /** {@return a new hub in state {@link State#NEW}} */
+    /**
+     * Returns a new hub in state {@link State#NEW}.
+     *
+     * @return a new hub in state {@link State#NEW}
+     */
     public ThreadHub build() {
       return new ThreadHub(this);
     }

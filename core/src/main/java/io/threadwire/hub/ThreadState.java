@@ -4,18 +4,26 @@ import io.threadwire.HistoryPolicy;
 import io.threadwire.SendOutcome;
 import io.threadwire.ThreadId;
 import io.threadwire.UserId;
-import io.threadwire.spi.ThreadHistory;
+import io.threadwire.spi.LogEntry;
+import io.threadwire.spi.LogPolicy;
+import io.threadwire.spi.LogSubscription;
 import io.threadwire.spi.TransportConnection;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The hub's state for one thread. Every field is guarded by the object's monitor; {@link #members}
- * and {@link #userCount} are also published for lock-free reads.
+ * The hub's state for one thread: members, sends waiting for the log, joins waiting for their
+ * replay, and the sequencer's position. Every field is guarded by the object's monitor; {@link
+ * #members} and {@link #userCount} are also published for lock-free reads. No thread-log call is
+ * ever made while the monitor is held.
  */
 final class ThreadState {
 
@@ -23,9 +31,10 @@ final class ThreadState {
 
   final ThreadId id;
   final HistoryPolicy policy;
+  final LogPolicy logPolicy;
 
-  /** Null when the policy disables history. */
-  final ThreadHistory history;
+  /** Completes when the log subscription is live; exceptionally if subscribing failed. */
+  final CompletableFuture<LogSubscription> subscribed = new CompletableFuture<>();
 
   /** Copy-on-write, so a send iterates a stable array without copying it. */
   volatile TransportConnection[] members = NO_MEMBERS;
@@ -33,16 +42,90 @@ final class ThreadState {
   volatile int userCount;
   private final Map<UserId, Integer> connectionsPerUser = new HashMap<>();
   private Map<String, Remembered> idempotency; // lazily created
-  long lastActivityMillis;
 
-  /** Set when maintenance dropped this state; a caller holding it must look the thread up again. */
-  boolean removed;
+  /** Written without the monitor by the send path over the default log, hence volatile. */
+  volatile long lastActivityMillis;
 
-  ThreadState(ThreadId id, HistoryPolicy policy, ThreadHistory history, long nowMillis) {
+  /**
+   * Set, under the monitor, when this state was dropped; a caller holding it must look the thread
+   * up again. Volatile for the send path's unlocked check.
+   */
+  volatile boolean removed;
+
+  /** The live subscription, once {@link #subscribed}; closed outside the monitor when dropped. */
+  LogSubscription subscription;
+
+  // The sequencer: what has been dispatched to local members, and what waits for its turn.
+  boolean positioned;
+  long epoch;
+  long lastOffset;
+  TreeMap<Long, LogEntry> ahead; // lazily created: stored entries past a hole
+  ArrayDeque<LogEntry> heldTransients; // lazily created: transients after a hole
+
+  /** Local sends handed to the log and not yet dispatched, oldest first. */
+  private final ArrayDeque<FanOut> pendingSends = new ArrayDeque<>(4);
+
+  private long lastToken;
+
+  /** Joins waiting for their replay; they buffer what is dispatched meanwhile. */
+  List<JoinAttempt> joining; // lazily created
+
+  ThreadState(ThreadId id, HistoryPolicy policy, LogPolicy logPolicy, long nowMillis) {
     this.id = id;
     this.policy = policy;
-    this.history = history;
+    this.logPolicy = logPolicy;
     this.lastActivityMillis = nowMillis;
+  }
+
+  long nextToken() {
+    return ++lastToken;
+  }
+
+  void addPending(FanOut f) {
+    pendingSends.addLast(f);
+  }
+
+  /** Removes and returns the pending send with {@code token}, or null if it is not pending. */
+  FanOut takePending(long token) {
+    FanOut head = pendingSends.peekFirst();
+    if (head != null && head.token == token) {
+      return pendingSends.pollFirst();
+    }
+    for (Iterator<FanOut> it = pendingSends.iterator(); it.hasNext(); ) {
+      FanOut f = it.next();
+      if (f.token == token) {
+        it.remove();
+        return f;
+      }
+    }
+    return null;
+  }
+
+  boolean removePending(FanOut f) {
+    return pendingSends.remove(f);
+  }
+
+  /** Takes every pending send, for closing. */
+  List<FanOut> takeAllPending() {
+    List<FanOut> all = new ArrayList<>(pendingSends);
+    pendingSends.clear();
+    return all;
+  }
+
+  boolean hasPending() {
+    return !pendingSends.isEmpty();
+  }
+
+  boolean hasJoining() {
+    return joining != null && !joining.isEmpty();
+  }
+
+  /** Marks the state removed and returns the subscription to close once the monitor is released. */
+  LogSubscription markRemoved() {
+    removed = true;
+    LogSubscription s = subscription;
+    subscription = null;
+    return s;
   }
 
   boolean addMember(TransportConnection connection) {
@@ -76,7 +159,38 @@ final class ThreadState {
     return false;
   }
 
-  /** Returns the remembered outcome of an earlier send with {@code key}, or null. */
+  /** Cancels and returns the join in progress of {@code connection}, or null if there is none. */
+  JoinAttempt cancelJoin(TransportConnection connection) {
+    if (joining == null) {
+      return null;
+    }
+    for (Iterator<JoinAttempt> it = joining.iterator(); it.hasNext(); ) {
+      JoinAttempt j = it.next();
+      if (j.connection == connection) {
+        it.remove();
+        j.cancelled = true;
+        return j;
+      }
+    }
+    return null;
+  }
+
+  /** Cancels and returns every join in progress, for closing. */
+  List<JoinAttempt> cancelAllJoins() {
+    if (joining == null) {
+      return List.of();
+    }
+    List<JoinAttempt> all = new ArrayList<>(joining);
+    joining.clear();
+    all.forEach(j -> j.cancelled = true);
+    return all;
+  }
+
+  /**
+   * Returns the remembered outcome of an earlier local send with {@code key}, or null. The log is
+   * the authority on duplicates; this memory only lets a local retry answer with the full earlier
+   * outcome (delivered counts) without a round trip.
+   */
   CompletableFuture<SendOutcome> rememberedOutcome(String key, long nowMillis, long windowMillis) {
     if (idempotency == null) {
       return null;

@@ -4,8 +4,9 @@ import io.threadwire.Message;
 import io.threadwire.ThreadId;
 
 /**
- * Encodes a message into the text of the frame every recipient receives. Called once per send (and
- * once per replayed message), never once per recipient.
+ * Encodes a message into the text of the frame every recipient receives. Called once per message
+ * and node, after the thread log has assigned its offset (and once per replayed message), never
+ * once per recipient.
  */
 @FunctionalInterface
 public interface FrameEncoder {

@@ -12,7 +12,10 @@ import io.threadwire.ThreadId;
  * @param offset the offset of the newest message in history (0 when empty)
  * @param recovered true if every message after the requested offset was replayed (trivially true
  *     when nothing was requested)
- * @param replayed how many messages were replayed
+ * @param replayed how many messages the join handed over before the connection became a live
+ *     member: those replayed from history, plus those that arrived while the history was read; send
+ *     outcomes do not count these, so outcomes' delivered counts plus joins' replayed counts are
+ *     what connections received
  * @param missed how many requested messages could not be replayed (evicted by size or age, or not
  *     encodable); when the client's position belongs to a lost history (another epoch, or an offset
  *     beyond the newest) the count is unknowable and reported as at least 1; 0 when recovered

@@ -17,16 +17,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A join or send that passed the running check and is creating a thread's state when {@link
- * ThreadHub#close()} runs. The history store's {@code open} holds it there, so the interleaving is
+ * ThreadHub#close()} runs. The log's {@code subscribe} holds it there, so the interleaving is
  * forced, not hoped for.
  */
 class CloseRaceTest {
 
   private static final ThreadId ROOM = ThreadId.of("room");
 
-  private final StubHistoryStore store = new StubHistoryStore();
+  private final StubThreadLog store = new StubThreadLog(java.time.Clock.systemUTC());
   private final ThreadHub hub =
-      ThreadHub.builder((t, e, o, m) -> o + "/" + m.payload()).historyStore(store).build();
+      ThreadHub.builder((t, e, o, m) -> o + "/" + m.payload()).threadLog(store).build();
   private final CountDownLatch opening = new CountDownLatch(1);
   private final CountDownLatch closed = new CountDownLatch(1);
 
@@ -36,9 +36,11 @@ class CloseRaceTest {
     hub.close();
   }
 
-  /** Runs {@code call} on its own thread, closes the hub while it opens a history, returns it. */
+  /**
+   * Runs {@code call} on its own thread, closes the hub while it subscribes to the log, returns it.
+   */
   private <T> T closingWhileOpening(Supplier<T> call) throws Exception {
-    store.onOpen =
+    store.onSubscribe =
         () -> {
           opening.countDown();
           try {
@@ -79,8 +81,8 @@ class CloseRaceTest {
     assertThat(hub.connectionCount(ROOM)).isZero();
     assertThat(hub.stats().threads()).isZero();
     assertThat(hub.stats().memberships()).isZero();
-    assertThat(store.opened.get()).isEqualTo(1);
-    assertThat(store.released.get()).isEqualTo(1);
+    assertThat(store.subscribed.get()).isEqualTo(1);
+    assertThat(store.closed.get()).isEqualTo(1);
   }
 
   @Test
@@ -93,7 +95,7 @@ class CloseRaceTest {
     assertThat(o.errorKind()).contains(ErrorKind.CLOSED);
     assertThat(hub.stats().threads()).isZero();
     assertThat(hub.stats().historyMessages()).isZero();
-    assertThat(store.opened.get()).isEqualTo(1);
-    assertThat(store.released.get()).isEqualTo(1);
+    assertThat(store.subscribed.get()).isEqualTo(1);
+    assertThat(store.closed.get()).isEqualTo(1);
   }
 }

@@ -82,7 +82,7 @@ class ThreadHubTest {
   }
 
   @Test
-  void encodingFailureIsAnErrorAndStoresNothing() {
+  void encodingFailureIsAnErrorAndSendsNothing() {
     hub =
         ThreadHub.builder(
                 (t, e, o, m) -> {
@@ -91,10 +91,13 @@ class ThreadHubTest {
             .clock(clock)
             .build();
     hub.start();
+    TestConnection c = new TestConnection("c", "u");
+    hub.register(c);
+    hub.join(c.id(), ROOM, Since.none());
     SendOutcome o = get(hub.send(ROOM, Message.of("x")));
     assertThat(o.errorKind()).contains(ErrorKind.ENCODING_FAILED);
-    assertThat(o.reason()).contains("could not encode");
-    assertThat(hub.stats().historyMessages()).isZero();
+    assertThat(o.reason()).contains("could not encode").contains("kept in history at offset 1");
+    assertThat(c.frames).isEmpty();
   }
 
   @Test

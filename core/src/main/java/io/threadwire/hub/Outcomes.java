@@ -1,0 +1,158 @@
+package io.threadwire.hub;
+
+import io.threadwire.ConnectionId;
+import io.threadwire.Message;
+import io.threadwire.SendOutcome;
+import io.threadwire.SendOutcome.ErrorKind;
+import io.threadwire.ThreadId;
+import io.threadwire.ThreadMessaging.State;
+import io.threadwire.spi.AppendResult;
+import io.threadwire.spi.TransportConnection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+
+/** The wording of every outcome the hub builds, in one place so the reasons stay consistent. */
+final class Outcomes {
+
+  private Outcomes() {}
+
+  static SendOutcome notRunning(State s) {
+    return s == State.NEW
+        ? SendOutcome.error(
+            ErrorKind.NOT_STARTED, "messaging has not been started", Optional.empty())
+        : SendOutcome.error(ErrorKind.CLOSED, "messaging is closed", Optional.empty());
+  }
+
+  static SendOutcome tooLarge(Message message, int maxMessageBytes) {
+    return SendOutcome.error(
+        ErrorKind.INVALID_MESSAGE,
+        "message of "
+            + message.sizeEstimate()
+            + " bytes exceeds maxMessageBytes "
+            + maxMessageBytes,
+        Optional.empty());
+  }
+
+  static SendOutcome tooLargeForHistory(ThreadId thread, Message message, long maxBytes) {
+    return SendOutcome.error(
+        ErrorKind.INVALID_MESSAGE,
+        "message of "
+            + message.sizeEstimate()
+            + " bytes is larger than the history bound of "
+            + maxBytes
+            + " bytes of thread "
+            + thread,
+        Optional.empty());
+  }
+
+  /** The outcome of a log answer that decides the send without a dispatch, or null if none does. */
+  static SendOutcome refused(ThreadId thread, AppendResult r) {
+    return switch (r.status()) {
+      case APPENDED, PUBLISHED -> null;
+      case DUPLICATE -> SendOutcome.queued(r.offset(), List.of()).asDuplicate();
+      case REJECTED -> SendOutcome.error(ErrorKind.HISTORY_FULL, r.detail(), Optional.empty());
+      case TOO_LARGE -> SendOutcome.error(ErrorKind.INVALID_MESSAGE, r.detail(), Optional.empty());
+      case NOT_STORED ->
+          SendOutcome.error(
+              ErrorKind.LOG_FAILED,
+              "the thread log of " + thread + " stored nothing: " + r.detail(),
+              Optional.empty());
+    };
+  }
+
+  static SendOutcome logFailed(ThreadId thread, Throwable cause) {
+    Throwable c =
+        cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
+    return SendOutcome.error(
+        ErrorKind.LOG_FAILED,
+        "the thread log failed on the message for thread "
+            + thread
+            + " (it was delivered by no connection of this node, and may or may not be stored): "
+            + c,
+        Optional.of(c));
+  }
+
+  static SendOutcome encodingFailed(Message message, long offset) {
+    return SendOutcome.error(
+        ErrorKind.ENCODING_FAILED,
+        "could not encode message "
+            + message.id()
+            + " (see the log); it was sent to no connection"
+            + (offset > 0 ? " but is kept in history at offset " + offset : ""),
+        Optional.empty(),
+        List.of(),
+        0,
+        offset);
+  }
+
+  /** A send cut short before the log delivered its entry to this node. */
+  static SendOutcome undispatched(ThreadId thread, ErrorKind cutShortBy, String why, long offset) {
+    if (offset > 0) {
+      // The log confirmed it stored the message: it is there for replay, as QUEUED says.
+      return SendOutcome.queued(offset, List.of());
+    }
+    ErrorKind kind = cutShortBy == ErrorKind.TIMEOUT ? ErrorKind.LOG_TIMEOUT : cutShortBy;
+    if (kind == null) {
+      kind = ErrorKind.INTERNAL;
+    }
+    String reason =
+        kind == ErrorKind.LOG_TIMEOUT
+            ? "the thread log did not confirm the message for thread " + thread + " in time"
+            : why + ": the thread log had not confirmed the message for thread " + thread;
+    Throwable cause =
+        kind == ErrorKind.LOG_TIMEOUT
+            ? new TimeoutException(reason)
+            : new IllegalStateException(why);
+    return SendOutcome.error(kind, reason, Optional.of(cause));
+  }
+
+  /** The outcome of a send whose frame was handed to {@code recipients} connections. */
+  static SendOutcome fannedOut(
+      ThreadId thread,
+      int recipients,
+      int ok,
+      List<ConnectionId> failedIds,
+      Throwable first,
+      long offset,
+      ErrorKind cutShortBy,
+      String why) {
+    int unanswered = Math.max(0, recipients - ok - failedIds.size());
+    if (ok > 0) {
+      return SendOutcome.delivered(ok, failedIds, offset, unanswered);
+    }
+    if (cutShortBy != null && unanswered > 0) {
+      String reason =
+          why
+              + ": no connection of thread "
+              + thread
+              + " acknowledged the write"
+              + (offset > 0 ? " (kept in history at offset " + offset + ")" : "");
+      Throwable cause =
+          cutShortBy == ErrorKind.TIMEOUT
+              ? new TimeoutException(why)
+              : new IllegalStateException(why);
+      return SendOutcome.error(
+          cutShortBy, reason, Optional.of(cause), failedIds, unanswered, offset);
+    }
+    if (offset > 0) {
+      return SendOutcome.queued(offset, failedIds);
+    }
+    return SendOutcome.error(
+        ErrorKind.TRANSPORT_FAILURE,
+        "every write to thread " + thread + " failed: " + first,
+        Optional.ofNullable(first),
+        failedIds,
+        0,
+        offset);
+  }
+
+  static String safeId(TransportConnection c) {
+    try {
+      return String.valueOf(c.id());
+    } catch (RuntimeException e) {
+      return "<id unavailable>";
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package io.threadwire.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.threadwire.Message;
+import io.threadwire.SendOutcome;
+import io.threadwire.SendOutcome.ErrorKind;
+import io.threadwire.SendOutcome.Status;
+import io.threadwire.ThreadId;
+import io.threadwire.spi.AppendResult;
+import io.threadwire.spi.FrameEncoder;
+import io.threadwire.spi.LogHealth;
+import io.threadwire.spi.LogListener;
+import io.threadwire.spi.LogPolicy;
+import io.threadwire.spi.LogReplay;
+import io.threadwire.spi.LogStats;
+import io.threadwire.spi.LogSubscription;
+import io.threadwire.spi.Since;
+import io.threadwire.spi.ThreadLog;
+import java.time.Clock;
+import java.util.concurrent.CompletionStage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two hubs over one log, as two nodes over a shared one: the log assigns offsets, each hub delivers
+ * every entry to its own members, encoded once for the offset the log gave it.
+ */
+class SharedThreadLogTest {
+
+  private static final ThreadId ROOM = ThreadId.of("room");
+
+  /** Encodes every offset but 3. */
+  private static final FrameEncoder FAILS_AT_3 =
+      (t, e, o, m) -> {
+        if (o == 3) {
+          throw new IllegalStateException("cannot encode offset 3");
+        }
+        return t + "/" + o + "/" + m.payload();
+      };
+
+  private final InMemoryThreadLog shared = InMemoryThreadLog.create(Clock.systemUTC());
+  private final ThreadHub a = ThreadHub.builder(FAILS_AT_3).threadLog(unclosable()).build();
+  private final ThreadHub b = ThreadHub.builder(FAILS_AT_3).threadLog(unclosable()).build();
+  private final TestConnection onA = new TestConnection("a", "u");
+  private final TestConnection onB = new TestConnection("b", "u");
+
+  @AfterEach
+  void close() {
+    a.close();
+    b.close();
+    shared.close();
+  }
+
+  /** The shared log; each hub's close leaves it to the test. */
+  private ThreadLog unclosable() {
+    return new NotClosing(shared);
+  }
+
+  private record NotClosing(ThreadLog log) implements ThreadLog {
+    @Override
+    public CompletionStage<AppendResult> append(
+        ThreadId thread, LogPolicy policy, Message message, long token) {
+      return log.append(thread, policy, message, token);
+    }
+
+    @Override
+    public CompletionStage<AppendResult> publish(ThreadId thread, Message message, long token) {
+      return log.publish(thread, message, token);
+    }
+
+    @Override
+    public CompletionStage<LogReplay> replay(ThreadId thread, LogPolicy policy, Since since) {
+      return log.replay(thread, policy, since);
+    }
+
+    @Override
+    public CompletionStage<LogSubscription> subscribe(
+        ThreadId thread, LogPolicy policy, LogListener listener) {
+      return log.subscribe(thread, policy, listener);
+    }
+
+    @Override
+    public CompletionStage<LogHealth> health() {
+      return log.health();
+    }
+
+    @Override
+    public LogStats stats() {
+      return log.stats();
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private void joinBoth() {
+    a.start();
+    b.start();
+    a.register(onA);
+    b.register(onB);
+    a.join(onA.id(), ROOM, Since.none());
+    b.join(onB.id(), ROOM, Since.none());
+  }
+
+  @Test
+  void eachHubDeliversEveryEntryAtTheOffsetTheLogAssigned() {
+    joinBoth();
+
+    SendOutcome first = a.send(ROOM, Message.of("x")).toCompletableFuture().join();
+    SendOutcome second = b.send(ROOM, Message.of("y")).toCompletableFuture().join();
+
+    assertThat(first.offset()).hasValue(1);
+    assertThat(second.offset()).hasValue(2);
+    // Each outcome counts the sender's own node only.
+    assertThat(first.deliveredCount()).isEqualTo(1);
+    assertThat(second.deliveredCount()).isEqualTo(1);
+    assertThat(onA.offsets()).containsExactly(1L, 2L);
+    assertThat(onB.offsets()).containsExactly(1L, 2L);
+    assertThat(onB.frames.get(0).text()).isEqualTo("room/1/x");
+  }
+
+  @Test
+  void anOffsetTheEncoderRefusesIsAnEncodingErrorThatSaysWhereItIsKept() {
+    joinBoth();
+    a.send(ROOM, Message.of("x")).toCompletableFuture().join();
+    b.send(ROOM, Message.of("y")).toCompletableFuture().join();
+
+    SendOutcome o = a.send(ROOM, Message.of("z")).toCompletableFuture().join();
+
+    assertThat(o.status()).isEqualTo(Status.ERROR);
+    assertThat(o.errorKind()).contains(ErrorKind.ENCODING_FAILED);
+    assertThat(o.offset()).hasValue(3);
+    assertThat(o.reason()).contains("kept in history at offset 3");
+    assertThat(onA.offsets()).containsExactly(1L, 2L);
+    assertThat(onB.offsets()).containsExactly(1L, 2L);
+  }
+
+  @Test
+  void aJoinOnTheOtherHubReplaysWhatTheFirstStored() {
+    a.start();
+    b.start();
+    a.send(ROOM, Message.of("x")).toCompletableFuture().join();
+    b.register(onB);
+
+    var r = b.join(onB.id(), ROOM, Since.offset(0));
+
+    assertThat(r.replayed()).isEqualTo(1);
+    assertThat(onB.offsets()).containsExactly(1L);
+  }
+}
