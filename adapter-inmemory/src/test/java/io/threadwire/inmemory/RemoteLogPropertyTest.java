@@ -189,6 +189,11 @@ class RemoteLogPropertyTest {
       }
       pool.shutdown();
       log.awaitQuiescence(Duration.ofSeconds(30));
+      // Every outcome first: an outcome completes after its writes, so once all have completed
+      // the clients hold every frame any outcome counts.
+      for (Sent x : sent) {
+        x.outcome.get(60, TimeUnit.SECONDS);
+      }
       List<String> idsA = a.received(ROOM).stream().map(r -> r.message().id()).toList();
       List<String> idsB = b.received(ROOM).stream().map(r -> r.message().id()).toList();
       long errors = 0;

@@ -155,6 +155,7 @@ public final class TyrusStats {
 
   void rateLimitClosed() {
     rateLimitCloses.increment();
+    listener.frameRateLimited(); // the frame that ended it was refused too
   }
 
   void slowConsumer(boolean byBudget) {
