@@ -286,7 +286,8 @@ class ThreadwireMetricsTest {
       for (Meter meter : registry.getMeters()) {
         assertThat(meter.getId().getName()).matches("threadwire(\\.[a-z]+)+");
       }
-      assertThat(registry.find("threadwire.sends").functionCounters()).hasSize(3 + 8);
+      assertThat(registry.find("threadwire.sends").functionCounters())
+          .hasSize(3 + SendOutcome.ErrorKind.values().length);
     }
 
     @Test
