@@ -33,6 +33,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +67,8 @@ public final class RedisThreadLog implements ThreadLog {
   private volatile StatefulRedisConnection<byte[], byte[]> connection;
   private volatile StatefulRedisPubSubConnection<byte[], byte[]> pubsub;
   private volatile boolean closed;
+  private final AtomicInteger toLose = new AtomicInteger();
+  private final AtomicInteger inFlight = new AtomicInteger();
 
   private RedisThreadLog(RedisSettings settings, Clock clock) {
     this.settings = settings;
@@ -95,6 +98,15 @@ public final class RedisThreadLog implements ThreadLog {
   public static RedisThreadLog create(RedisSettings settings, Clock clock) {
     return new RedisThreadLog(
         Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(clock, "clock"));
+  }
+
+  /**
+   * Returns the settings this log was created with.
+   *
+   * @return the settings
+   */
+  public RedisSettings settings() {
+    return settings;
   }
 
   /**
@@ -280,10 +292,13 @@ public final class RedisThreadLog implements ThreadLog {
       for (int i = 1; i < args.length; i++) {
         argv[i + 3] = args[i] instanceof Message m ? Codec.encode(m) : Codec.utf8((String) args[i]);
       }
+      RedisAsyncCommands<byte[], byte[]> redis = redis();
+      inFlight.incrementAndGet();
       return script
-          .run(redis(), keys.keys(), argv)
+          .run(redis, keys.keys(), argv)
           .handle(
               (r, e) -> {
+                inFlight.decrementAndGet();
                 if (e != null) {
                   Throwable cause =
                       e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
@@ -461,6 +476,32 @@ public final class RedisThreadLog implements ThreadLog {
   }
 
   /**
+   * Returns true if no call is waiting for Redis and every subscribed channel has delivered what
+   * Redis holds; blocks on reads, for tests only.
+   */
+  boolean quiescent() {
+    if (inFlight.get() > 0) {
+      return false;
+    }
+    List<ThreadChannel> all;
+    synchronized (channels) {
+      all = List.copyOf(channels.values());
+    }
+    for (ThreadChannel ch : all) {
+      Wire.Read position = read(ch.thread, null, -1, -1).join();
+      if (!ch.caughtUp(position)) {
+        return false;
+      }
+    }
+    return inFlight.get() == 0;
+  }
+
+  /** Makes the subscription lose the next {@code n} channel messages, as a blip does; for tests. */
+  void loseNotifications(int n) {
+    toLose.addAndGet(n);
+  }
+
+  /**
    * Returns {@code uri} without its password, for messages and logs.
    *
    * @param uri a Redis URI
@@ -474,7 +515,7 @@ public final class RedisThreadLog implements ThreadLog {
     @Override
     public void message(byte[] channel, byte[] message) {
       ThreadChannel ch = channel(channel);
-      if (ch == null) {
+      if (ch == null || toLose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         return;
       }
       Wire.Notice n;

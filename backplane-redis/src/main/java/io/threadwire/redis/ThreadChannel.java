@@ -44,12 +44,12 @@ final class ThreadChannel {
   private final List<Waiting> waiting = new ArrayList<>();
   private final ArrayDeque<Wire.Notice> buffer = new ArrayDeque<>();
   private volatile LogPolicy policy;
-  private boolean live;
+  private volatile boolean live;
   private boolean failed;
-  private boolean repairing;
-  private long epoch;
+  private volatile boolean repairing;
+  private volatile long epoch; // volatile only so a test can see whether the channel caught up
   private long lastOffset;
-  private long lastSeq;
+  private volatile long lastSeq;
   private long suspectSeq = -1;
   private long suspectEpoch;
   int members; // guarded by the log's channel map
@@ -269,6 +269,11 @@ final class ThreadChannel {
         }
       }
     }
+  }
+
+  /** Returns true if this channel has delivered everything up to {@code position}; for tests. */
+  boolean caughtUp(Wire.Read position) {
+    return live && !repairing && epoch == position.epoch() && lastSeq >= position.seq();
   }
 
   void remove(Sub s) {

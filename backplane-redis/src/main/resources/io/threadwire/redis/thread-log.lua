@@ -1,5 +1,5 @@
 -- Threadwire thread log: one atomic step per call for one thread (see backplane-redis/README.md).
--- KEYS[1] meta hash (epoch, top, seq, bytes), KEYS[2] stream (entry id = "<offset>-0"),
+-- KEYS[1] meta hash (epoch, top, seq, bytes, last: time of the last append or publish), KEYS[2] stream (entry id = "<offset>-0"),
 -- KEYS[3] idempotency zset (key -> offset it was stored at), KEYS[4] idempotency hash
 -- (key -> "<offset>:<atMillis>"). All four share the thread's hash tag.
 -- ARGV[1] op ("append" | "publish" | "read"), ARGV[2] channel, ARGV[3] now (ms, appender's clock),
@@ -57,6 +57,7 @@ if op == 'publish' then
   local top = redis.call('HGET', meta, 'top')
   local seq = redis.call('HINCRBY', meta, 'seq', 1)
   redis.call('PUBLISH', channel, header(seq, 0, top, 0, ARGV[5], ARGV[6]) .. ARGV[7])
+  redis.call('HSET', meta, 'last', ARGV[3])
   touch(meta)
   return {'PUBLISHED', epoch, top}
 end
@@ -125,6 +126,7 @@ end
 local top = redis.call('HINCRBY', meta, 'top', 1)
 local seq = redis.call('HINCRBY', meta, 'seq', 1)
 redis.call('HINCRBY', meta, 'bytes', size)
+redis.call('HSET', meta, 'last', ARGV[3])
 redis.call('XADD', stream, top .. '-0', 'sq', seq, 'at', ARGV[3], 'sz', ARGV[12], 'o', ARGV[13],
   'tk', ARGV[14], 'b', ARGV[15])
 if key ~= '' then
