@@ -496,6 +496,13 @@ public final class RedisThreadLog implements ThreadLog {
     return inFlight.get() == 0;
   }
 
+  /** Returns how many repairs from the stream the current subscriptions made; for tests. */
+  long repairs() {
+    synchronized (channels) {
+      return channels.values().stream().mapToLong(ch -> ch.repairs).sum();
+    }
+  }
+
   /** Makes the subscription lose the next {@code n} channel messages, as a blip does; for tests. */
   void loseNotifications(int n) {
     toLose.addAndGet(n);

@@ -53,6 +53,7 @@ final class ThreadChannel {
   private long suspectSeq = -1;
   private long suspectEpoch;
   int members; // guarded by the log's channel map
+  volatile long repairs; // written in serial tasks only; for tests
 
   ThreadChannel(ThreadId thread, LogPolicy policy, Reader reader) {
     this.thread = thread;
@@ -182,6 +183,7 @@ final class ThreadChannel {
 
   private void repair(long upToSeq, Wire.Notice trigger) {
     repairing = true;
+    repairs = repairs + 1;
     long from = lastOffset;
     reader
         .read(thread, policy, from, epoch)
