@@ -13,6 +13,8 @@ import io.threadwire.spi.LogGap;
 import io.threadwire.spi.LogPolicy;
 import io.threadwire.spi.LogReplay;
 import io.threadwire.spi.Since;
+import io.threadwire.startup.CheckResult;
+import io.threadwire.startup.ThreadLogReadinessCheck;
 import io.threadwire.testkit.log.LogKit;
 import io.threadwire.testkit.log.Recorder;
 import java.time.Duration;
@@ -174,6 +176,20 @@ class RedisFaultTest {
     LogReplay old = await(log.replay(t, POLICY, Since.position(before.epoch(), 1)));
     assertThat(old.recovered()).isFalse();
     assertThat(old.position().epoch()).isEqualTo(after.epoch());
+  }
+
+  @Test
+  @DisplayName(
+      "the thread-log readiness check is READY with Redis up and FAILED, naming it, when down")
+  void readiness() {
+    ThreadLogReadinessCheck check = ThreadLogReadinessCheck.create(log);
+    CheckResult up = await(check.check());
+    assertThat(up.status()).isEqualTo(CheckResult.Status.READY);
+    assertThat(up.reason()).contains("127.0.0.1:" + redis.port).contains("PING");
+    redis.stopServer();
+    CheckResult down = await(check.check());
+    assertThat(down.status()).isEqualTo(CheckResult.Status.FAILED);
+    assertThat(down.reason()).contains("127.0.0.1:" + redis.port);
   }
 
   @Test
