@@ -303,10 +303,13 @@ final class ThreadChannel {
 
     @Override
     public void close() {
-      if (closed) {
-        return;
+      synchronized (this) {
+        // Two racing closes must leave the channel once, or it could unsubscribe under another.
+        if (closed) {
+          return;
+        }
+        closed = true;
       }
-      closed = true;
       remove(this);
       onClose.run();
     }
