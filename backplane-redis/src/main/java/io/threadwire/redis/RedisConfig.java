@@ -1,0 +1,71 @@
+package io.threadwire.redis;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Reads {@link RedisSettings} from {@code threadwire.redis} of a Typesafe {@link Config}; the
+ * module's {@code reference.conf} lists every key with its default. Reading fails fast: a missing,
+ * mistyped, out-of-range or unknown key throws a {@link ConfigException} naming the full key.
+ *
+ * <p>Typesafe Config is an optional dependency: only hosts that call this class need it.
+ */
+public final class RedisConfig {
+
+  /** The path of the settings. */
+  public static final String PATH = "threadwire.redis";
+
+  private static final Set<String> KEYS =
+      Set.of(
+          "uri",
+          "key-prefix",
+          "command-timeout",
+          "connect-timeout",
+          "position-check-interval",
+          "min-key-ttl");
+
+  private RedisConfig() {}
+
+  /**
+   * Returns the settings under {@code threadwire.redis} of {@code config}, which should already
+   * hold the module's {@code reference.conf} (as {@code ConfigFactory.load()} does).
+   *
+   * @param config the configuration
+   * @return the settings
+   * @throws ConfigException naming the first key that is missing, mistyped, out of range or unknown
+   */
+  public static RedisSettings settings(Config config) {
+    Config c = config.getConfig(PATH);
+    for (String key : c.root().keySet()) {
+      if (!KEYS.contains(key)) {
+        throw new ConfigException.BadPath(
+            PATH + "." + key, "unknown key; known keys are " + KEYS.stream().sorted().toList());
+      }
+    }
+    RedisSettings.Builder b = RedisSettings.builder();
+    set(c, "uri", () -> b.uri(c.getString("uri")));
+    set(c, "key-prefix", () -> b.keyPrefix(c.getString("key-prefix")));
+    set(c, "command-timeout", () -> b.commandTimeout(c.getDuration("command-timeout")));
+    set(c, "connect-timeout", () -> b.connectTimeout(c.getDuration("connect-timeout")));
+    set(
+        c,
+        "position-check-interval",
+        () -> b.positionCheckInterval(c.getDuration("position-check-interval")));
+    set(c, "min-key-ttl", () -> b.minKeyTtl(c.getDuration("min-key-ttl")));
+    return b.build();
+  }
+
+  private static void set(Config c, String key, Supplier<RedisSettings.Builder> setter) {
+    try {
+      setter.get();
+    } catch (ConfigException.Missing e) {
+      throw new ConfigException.Missing(PATH + "." + key, e);
+    } catch (ConfigException e) {
+      throw new ConfigException.BadValue(PATH + "." + key, e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException.BadValue(c.origin(), PATH + "." + key, e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,265 @@
+package io.threadwire.redis;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The settings of a {@link RedisThreadLog}. Immutable; build one with {@link #builder()}, change
+ * one with {@link #toBuilder()}. The defaults are in {@link #defaults()} and in the module's {@code
+ * reference.conf} under {@code threadwire.redis}.
+ */
+public final class RedisSettings {
+
+  private static final RedisSettings DEFAULTS = builder().build();
+
+  private final String uri;
+  private final String keyPrefix;
+  private final Duration commandTimeout;
+  private final Duration connectTimeout;
+  private final Duration positionCheckInterval;
+  private final Duration minKeyTtl;
+
+  private RedisSettings(Builder b) {
+    this.uri = b.uri;
+    this.keyPrefix = b.keyPrefix;
+    this.commandTimeout = b.commandTimeout;
+    this.connectTimeout = b.connectTimeout;
+    this.positionCheckInterval = b.positionCheckInterval;
+    this.minKeyTtl = b.minKeyTtl;
+  }
+
+  /**
+   * Returns the defaults: {@code redis://127.0.0.1:6379}, prefix {@code threadwire}, 2 s command
+   * and connect timeouts, a position check every second, keys kept at least 10 minutes.
+   *
+   * @return the default settings
+   */
+  public static RedisSettings defaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * Returns a builder holding the defaults.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns a builder holding these settings.
+   *
+   * @return a new builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.uri = uri;
+    b.keyPrefix = keyPrefix;
+    b.commandTimeout = commandTimeout;
+    b.connectTimeout = connectTimeout;
+    b.positionCheckInterval = positionCheckInterval;
+    b.minKeyTtl = minKeyTtl;
+    return b;
+  }
+
+  /**
+   * Returns the Redis URI, for example {@code redis://127.0.0.1:6379/0}.
+   *
+   * @return the URI
+   */
+  public String uri() {
+    return uri;
+  }
+
+  /**
+   * Returns the prefix of every key and channel the log uses.
+   *
+   * @return the key prefix
+   */
+  public String keyPrefix() {
+    return keyPrefix;
+  }
+
+  /**
+   * Returns how long one command may take before its stage fails with a timeout.
+   *
+   * @return the command timeout
+   */
+  public Duration commandTimeout() {
+    return commandTimeout;
+  }
+
+  /**
+   * Returns how long establishing a connection may take.
+   *
+   * @return the connect timeout
+   */
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  /**
+   * Returns how often each subscribed thread's position is compared with Redis, to catch a lost
+   * notification that no later one reveals.
+   *
+   * @return the position check interval
+   */
+  public Duration positionCheckInterval() {
+    return positionCheckInterval;
+  }
+
+  /**
+   * Returns the shortest time a thread's keys live after their last write (longer when the thread's
+   * history age or idempotency window is longer).
+   *
+   * @return the minimum key TTL
+   */
+  public Duration minKeyTtl() {
+    return minKeyTtl;
+  }
+
+  @Override
+  public String toString() {
+    return "RedisSettings{uri="
+        + RedisThreadLog.redacted(uri)
+        + ", keyPrefix="
+        + keyPrefix
+        + ", commandTimeout="
+        + commandTimeout
+        + ", connectTimeout="
+        + connectTimeout
+        + ", positionCheckInterval="
+        + positionCheckInterval
+        + ", minKeyTtl="
+        + minKeyTtl
+        + "}";
+  }
+
+  /** Builds {@link RedisSettings}; each setter validates its value and names it when it fails. */
+  public static final class Builder {
+    private String uri = "redis://127.0.0.1:6379";
+    private String keyPrefix = "threadwire";
+    private Duration commandTimeout = Duration.ofSeconds(2);
+    private Duration connectTimeout = Duration.ofSeconds(2);
+    private Duration positionCheckInterval = Duration.ofSeconds(1);
+    private Duration minKeyTtl = Duration.ofMinutes(10);
+
+    private Builder() {}
+
+    /**
+     * Sets the Redis URI ({@code redis://[password@]host:port[/db]}).
+     *
+     * @param uri the URI, starting with {@code redis://} or {@code rediss://}
+     * @return this builder
+     * @throws IllegalArgumentException if it does not
+     */
+    public Builder uri(String uri) {
+      Objects.requireNonNull(uri, "uri");
+      if (!uri.startsWith("redis://") && !uri.startsWith("rediss://")) {
+        throw new IllegalArgumentException(
+            "uri must start with redis:// or rediss://, got " + RedisThreadLog.redacted(uri));
+      }
+      this.uri = uri;
+      return this;
+    }
+
+    /**
+     * Sets the key prefix.
+     *
+     * @param keyPrefix 1-64 characters of {@code [A-Za-z0-9._:-]}, so keys need no escaping and
+     *     never contain a hash tag of their own
+     * @return this builder
+     * @throws IllegalArgumentException if it breaks that rule
+     */
+    public Builder keyPrefix(String keyPrefix) {
+      Objects.requireNonNull(keyPrefix, "keyPrefix");
+      if (keyPrefix.isEmpty()
+          || keyPrefix.length() > 64
+          || !keyPrefix.chars().allMatch(RedisSettings::prefixChar)) {
+        throw new IllegalArgumentException(
+            "keyPrefix must be 1-64 characters of [A-Za-z0-9._:-], got \"" + keyPrefix + "\"");
+      }
+      this.keyPrefix = keyPrefix;
+      return this;
+    }
+
+    /**
+     * Sets the command timeout.
+     *
+     * @param commandTimeout positive, at most 5 minutes
+     * @return this builder
+     */
+    public Builder commandTimeout(Duration commandTimeout) {
+      this.commandTimeout = positive("commandTimeout", commandTimeout);
+      return this;
+    }
+
+    /**
+     * Sets the connect timeout.
+     *
+     * @param connectTimeout positive, at most 5 minutes
+     * @return this builder
+     */
+    public Builder connectTimeout(Duration connectTimeout) {
+      this.connectTimeout = positive("connectTimeout", connectTimeout);
+      return this;
+    }
+
+    /**
+     * Sets the position check interval.
+     *
+     * @param positionCheckInterval positive, at most 5 minutes
+     * @return this builder
+     */
+    public Builder positionCheckInterval(Duration positionCheckInterval) {
+      this.positionCheckInterval = positive("positionCheckInterval", positionCheckInterval);
+      return this;
+    }
+
+    /**
+     * Sets the minimum key TTL.
+     *
+     * @param minKeyTtl at least one second, at most 365 days
+     * @return this builder
+     */
+    public Builder minKeyTtl(Duration minKeyTtl) {
+      Objects.requireNonNull(minKeyTtl, "minKeyTtl");
+      if (minKeyTtl.compareTo(Duration.ofSeconds(1)) < 0
+          || minKeyTtl.compareTo(Duration.ofDays(365)) > 0) {
+        throw new IllegalArgumentException(
+            "minKeyTtl must be between 1s and 365 days, got " + minKeyTtl);
+      }
+      this.minKeyTtl = minKeyTtl;
+      return this;
+    }
+
+    /**
+     * Returns the settings.
+     *
+     * @return new immutable settings
+     */
+    public RedisSettings build() {
+      return new RedisSettings(this);
+    }
+
+    private static Duration positive(String name, Duration d) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative() || d.isZero() || d.compareTo(Duration.ofMinutes(5)) > 0) {
+        throw new IllegalArgumentException(
+            name + " must be positive and at most 5 minutes, got " + d);
+      }
+      return d;
+    }
+  }
+
+  private static boolean prefixChar(int c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '.'
+        || c == '_'
+        || c == ':'
+        || c == '-';
+  }
+}
