@@ -116,7 +116,7 @@ final class ServerContext implements TransportStats {
             largest.user(),
             budget.limit(),
             most);
-        stats.slowConsumer(true);
+        largest.slowConsumer(true);
         largest.cutOff(
             CloseCodes.TRY_AGAIN_LATER, "slow consumer: server outbound budget", Causes.QUEUE_FULL);
       }

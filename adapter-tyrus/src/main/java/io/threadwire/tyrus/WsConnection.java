@@ -39,6 +39,7 @@ public final class WsConnection extends Endpoint implements TransportConnection 
   private final ServerContext ctx;
   private final Outbound out;
   private final AtomicBoolean finished = new AtomicBoolean();
+  private final AtomicBoolean countedSlow = new AtomicBoolean();
   private volatile UserId user = UserId.anonymous();
   private volatile Session session;
   private volatile Connection<SocketAddress> tcp;
@@ -202,11 +203,21 @@ public final class WsConnection extends Endpoint implements TransportConnection 
     out.close(cause);
   }
 
+  /**
+   * Counts this connection as a slow consumer once, however many bounds it hits and whoever sees it
+   * first (the sender, the sweeper, the budget's shedding).
+   */
+  void slowConsumer(boolean byBudget) {
+    if (countedSlow.compareAndSet(false, true)) {
+      ctx.stats.slowConsumer(byBudget);
+    }
+  }
+
   /** Enforces the write timeout, the idle timeout and the ping schedule; called by the sweeper. */
   void sweep(long now) {
     if (out.isStalled(now, ctx.writeTimeoutNanos)) {
       LOG.info("connection={} user={} is a slow consumer: write timed out", id, user);
-      ctx.stats.slowConsumer(false);
+      slowConsumer(false);
       cutOff(CloseCodes.TRY_AGAIN_LATER, "slow consumer: write timed out", Causes.WRITE_TIMEOUT);
       return;
     }
@@ -239,7 +250,7 @@ public final class WsConnection extends Endpoint implements TransportConnection 
           id,
           user,
           frame.thread());
-      ctx.stats.slowConsumer(false);
+      slowConsumer(false);
       cutAsync(CloseCodes.TRY_AGAIN_LATER, "slow consumer: outbound queue full", Causes.QUEUE_FULL);
     } else if (offer == Outbound.Offer.OVER_BUDGET) {
       overBudget();
@@ -253,7 +264,7 @@ public final class WsConnection extends Endpoint implements TransportConnection 
             + " write is pending",
         id,
         user);
-    ctx.stats.slowConsumer(true);
+    slowConsumer(true);
     cutAsync(
         CloseCodes.TRY_AGAIN_LATER, "slow consumer: server outbound budget", Causes.QUEUE_FULL);
   }
@@ -266,7 +277,7 @@ public final class WsConnection extends Endpoint implements TransportConnection 
   private void control(String text) {
     Outbound.Offer offer = out.offerControl(text);
     if (offer == Outbound.Offer.FULL) {
-      ctx.stats.slowConsumer(false);
+      slowConsumer(false);
       cutAsync(CloseCodes.TRY_AGAIN_LATER, "slow consumer: outbound queue full", Causes.QUEUE_FULL);
     } else if (offer == Outbound.Offer.OVER_BUDGET) {
       overBudget();
