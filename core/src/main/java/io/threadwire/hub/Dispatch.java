@@ -49,12 +49,14 @@ final class Dispatch {
     // same deque, in order.
     Object next;
     while ((next = deferred.poll()) != null) {
-      if (next instanceof Runnable r) {
-        r.run();
-      } else {
+      // The class test first: a test against the Runnable interface, which a future fails, scans
+      // its supertypes on every call and profiled as one of the dearest lines of a send.
+      if (next instanceof CompletableFuture<?> future) {
         @SuppressWarnings("unchecked")
-        CompletableFuture<SendOutcome> f = (CompletableFuture<SendOutcome>) next;
+        CompletableFuture<SendOutcome> f = (CompletableFuture<SendOutcome>) future;
         f.complete((SendOutcome) deferred.poll());
+      } else {
+        ((Runnable) next).run();
       }
     }
   }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
  * One local send, from the moment it is handed to the thread log until its outcome: it waits for
@@ -28,6 +29,10 @@ final class FanOut implements DeliveryCallback {
       AtomicIntegerFieldUpdater.newUpdater(FanOut.class, "delivered");
   private static final AtomicIntegerFieldUpdater<FanOut> DONE =
       AtomicIntegerFieldUpdater.newUpdater(FanOut.class, "done");
+  private static final AtomicLongFieldUpdater<FanOut> OFFSET =
+      AtomicLongFieldUpdater.newUpdater(FanOut.class, "offset");
+  private static final AtomicIntegerFieldUpdater<FanOut> DISPATCHED =
+      AtomicIntegerFieldUpdater.newUpdater(FanOut.class, "dispatchedByLog");
 
   final CompletableFuture<SendOutcome> future = new CompletableFuture<>();
   final ThreadState thread;
@@ -37,12 +42,17 @@ final class FanOut implements DeliveryCallback {
   /** The offset the log confirmed (appended) or dispatched at; 0 while unknown or transient. */
   private volatile long offset;
 
-  /** Set under the thread's monitor when the sequencer took this send to dispatch it. */
-  volatile boolean dispatchedByLog;
+  /**
+   * Set (to 1) under the thread's monitor when the sequencer took this send to dispatch it; see
+   * {@link #markDispatched}.
+   */
+  private volatile int dispatchedByLog;
 
   private int recipients;
-  // One extra count is held until dispatch ends, so completion never runs mid fan-out.
-  private volatile int pending = 1;
+  // Dispatch adds one extra count, held until it ends, so completion never runs mid fan-out.
+  // Zero until then (nothing answers before dispatch), which spares a volatile store, a full
+  // fence, in the constructor of every send.
+  private volatile int pending;
   private volatile int delivered;
   private volatile int done;
 
@@ -68,10 +78,12 @@ final class FanOut implements DeliveryCallback {
    * a {@link Dispatch} section, so outcomes completed here are deferred past the lock.
    */
   void dispatch(TransportConnection[] members, Frame frame) {
-    offset = frame.offset();
+    // A release store rather than a volatile one: the atomic add below fences anyway, and readers
+    // on other threads need only the value; this spares a full fence per send.
+    OFFSET.lazySet(this, frame.offset());
     recipients = members.length;
     dispatcher = Thread.currentThread();
-    PENDING.addAndGet(this, members.length);
+    PENDING.addAndGet(this, members.length + 1);
     for (TransportConnection member : members) {
       try {
         member.send(frame, this);
@@ -88,7 +100,7 @@ final class FanOut implements DeliveryCallback {
       DELIVERED.addAndGet(this, sync);
     }
     if (PENDING.addAndGet(this, -(sync + 1)) == 0) {
-      complete(null, "");
+      complete(null, "", true);
     }
   }
 
@@ -121,6 +133,21 @@ final class FanOut implements DeliveryCallback {
     answered();
   }
 
+  /**
+   * Notes that the sequencer took this send to dispatch it; called under the thread's monitor. A
+   * release store: every reader either runs on this thread or decides under that same monitor (or
+   * after the pending count, which dispatch fences, reached zero), so the full fence of a volatile
+   * store buys nothing here.
+   */
+  void markDispatched() {
+    DISPATCHED.lazySet(this, 1);
+  }
+
+  /** {@return true once the sequencer took this send to dispatch it} */
+  boolean dispatchedByLog() {
+    return dispatchedByLog != 0;
+  }
+
   boolean isDone() {
     return done != 0;
   }
@@ -143,22 +170,26 @@ final class FanOut implements DeliveryCallback {
    * for a timeout).
    */
   void expire(ErrorKind kind, String why) {
-    complete(kind, why);
+    complete(kind, why, false);
   }
 
   private void answered() {
     if (PENDING.decrementAndGet(this) == 0) {
-      complete(null, "");
+      complete(null, "", true);
     }
   }
 
-  private void complete(ErrorKind cutShortBy, String why) {
+  /**
+   * Completes unless already done; {@code allAnswered} when the caller took the pending count to
+   * zero, so every write's answer (and its failure record) happened before.
+   */
+  private void complete(ErrorKind cutShortBy, String why, boolean allAnswered) {
     if (!DONE.compareAndSet(this, 0, 1)) {
       return;
     }
     SendOutcome outcome;
     try {
-      outcome = outcome(cutShortBy, why);
+      outcome = outcome(cutShortBy, why, allAnswered);
     } catch (RuntimeException e) {
       outcome =
           SendOutcome.error(ErrorKind.INTERNAL, "could not account the send: " + e, Optional.of(e));
@@ -166,16 +197,25 @@ final class FanOut implements DeliveryCallback {
     Dispatch.complete(future, outcome);
   }
 
-  private SendOutcome outcome(ErrorKind cutShortBy, String why) {
-    if (!dispatchedByLog) {
+  private SendOutcome outcome(ErrorKind cutShortBy, String why, boolean allAnswered) {
+    if (dispatchedByLog == 0) {
       return Outcomes.undispatched(thread.id, cutShortBy, why, offset);
     }
     int ok = delivered;
     List<ConnectionId> failedIds;
     Throwable first;
-    synchronized (this) {
-      failedIds = failed == null ? List.of() : List.copyOf(failed);
-      first = firstFailure;
+    if (allAnswered && failed == null) {
+      // Every failed() wrote under the lock before its decrement of the pending count, and the
+      // decrement to zero read after all of them: none failed. Sparing the lock in this, the
+      // common case saves a monitor enter and exit per send; with failures (or a transport that
+      // answers twice) the lock is still taken.
+      failedIds = List.of();
+      first = null;
+    } else {
+      synchronized (this) {
+        failedIds = failed == null ? List.of() : List.copyOf(failed);
+        first = firstFailure;
+      }
     }
     return Outcomes.fannedOut(thread.id, recipients, ok, failedIds, first, offset, cutShortBy, why);
   }

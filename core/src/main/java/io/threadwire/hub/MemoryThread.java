@@ -47,38 +47,26 @@ final class MemoryThread {
   }
 
   AppendResult append(LogPolicy policy, Message message, long token, long nowMillis) {
+    // Kept under the JIT's inlining limit for hot methods (325 bytecodes): the rare refusals are
+    // built in methods of their own, so this inlines into the caller and its results need not
+    // be allocated on the heap.
     this.policy = policy;
     HistoryPolicy history = policy.history();
     evictOlderThan(nowMillis - history.maxAge().toMillis());
     String key = message.idempotencyKey().orElse(null);
     if (key != null && keys != null) {
-      Remembered r = keys.get(key);
-      if (r != null && nowMillis - r.atMillis < policy.idempotencyWindow().toMillis()) {
-        return AppendResult.duplicate(epoch, r.offset);
+      AppendResult duplicate = duplicateOf(key, policy, nowMillis);
+      if (duplicate != null) {
+        return duplicate;
       }
     }
     long size = message.sizeEstimate();
     if (size > history.maxBytes()) {
-      return AppendResult.refused(
-          AppendResult.Status.TOO_LARGE,
-          "message of "
-              + size
-              + " bytes is larger than the history bound of "
-              + history.maxBytes()
-              + " bytes of thread "
-              + id);
+      return tooLarge(size, history);
     }
     boolean full = entries.size() + 1 > history.maxMessages() || bytes + size > history.maxBytes();
     if (full && history.overflow() == HistoryPolicy.Overflow.REJECT) {
-      return AppendResult.refused(
-          AppendResult.Status.REJECTED,
-          "history of thread "
-              + id
-              + " is full ("
-              + entries.size()
-              + " messages, "
-              + bytes
-              + " bytes) and its overflow policy is REJECT");
+      return full();
     }
     while (entries.size() + 1 > history.maxMessages() || bytes + size > history.maxBytes()) {
       removeOldest();
@@ -92,6 +80,36 @@ final class MemoryThread {
     }
     notifyListeners(entry);
     return AppendResult.appended(epoch, lastOffset);
+  }
+
+  private AppendResult duplicateOf(String key, LogPolicy policy, long nowMillis) {
+    Remembered r = keys.get(key);
+    return r != null && nowMillis - r.atMillis < policy.idempotencyWindow().toMillis()
+        ? AppendResult.duplicate(epoch, r.offset)
+        : null;
+  }
+
+  private AppendResult tooLarge(long size, HistoryPolicy history) {
+    return AppendResult.refused(
+        AppendResult.Status.TOO_LARGE,
+        "message of "
+            + size
+            + " bytes is larger than the history bound of "
+            + history.maxBytes()
+            + " bytes of thread "
+            + id);
+  }
+
+  private AppendResult full() {
+    return AppendResult.refused(
+        AppendResult.Status.REJECTED,
+        "history of thread "
+            + id
+            + " is full ("
+            + entries.size()
+            + " messages, "
+            + bytes
+            + " bytes) and its overflow policy is REJECT");
   }
 
   AppendResult publish(Message message, long token) {

@@ -71,25 +71,23 @@ final class Sending {
   }
 
   private CompletionStage<SendOutcome> sendOn(ThreadState ts, Message message, SendOptions opts) {
+    // Kept under the JIT's inlining limit for hot methods (325 bytecodes): the registered path is
+    // a method of its own, so the common one inlines into the hub's send.
     boolean store = ts.policy.enabled() && !opts.isTransient();
     if (store && message.sizeEstimate() > ts.policy.maxBytes()) {
       return CompletableFuture.completedFuture(
           Outcomes.tooLargeForHistory(ts.id, message, ts.policy.maxBytes()));
     }
     String key = store ? message.idempotencyKey().orElse(null) : null;
-    FanOut fanOut;
-    LogSubscription toClose = null;
-    SendOutcome early = null;
-    CompletableFuture<SendOutcome> earlier = null;
-    boolean retry = false;
-    long nowMillis = 0;
-    State running = hub.state();
-    if (key == null && sameClockLog != null && running == State.RUNNING && !ts.removed) {
+    if (key == null && sameClockLog != null && hub.state() == State.RUNNING && !ts.removed) {
       // Over the default log, which delivers inside the append on this thread, the send is handed
       // to the sequencer through the thread (Dispatch.handoff) instead of registered under the
       // thread's monitor. A keyed send still registers: its key must be remembered first.
-      nowMillis = hub.clock.millis();
-      ts.lastActivityMillis = nowMillis;
+      long nowMillis = hub.clock.millis();
+      if (ts.lastActivityMillis != nowMillis) {
+        // Most sends fall in the millisecond of the one before: skip the volatile store (a fence).
+        ts.lastActivityMillis = nowMillis;
+      }
       long timeout = opts.timeout().orElse(hub.settings.sendTimeout()).toMillis();
       return appendAndAnswer(
           ts,
@@ -99,6 +97,18 @@ final class Sending {
           nowMillis,
           false);
     }
+    return sendRegistered(ts, message, opts, store, key);
+  }
+
+  /** Registers the send under the thread's monitor (remembering its key), then appends. */
+  private CompletionStage<SendOutcome> sendRegistered(
+      ThreadState ts, Message message, SendOptions opts, boolean store, String key) {
+    FanOut fanOut;
+    LogSubscription toClose = null;
+    SendOutcome early = null;
+    CompletableFuture<SendOutcome> earlier = null;
+    boolean retry = false;
+    long nowMillis = 0;
     synchronized (ts) {
       State now = hub.state();
       if (ts.removed) {
@@ -231,7 +241,7 @@ final class Sending {
 
   /** Applies the log's answer to a send; called outside every lock. */
   private void answered(FanOut f, AppendResult r, Throwable err) {
-    if (f.dispatchedByLog) {
+    if (f.dispatchedByLog()) {
       return; // the entry reached the sequencer: the fan-out decides the outcome
     }
     SendOutcome decided;
@@ -286,7 +296,7 @@ final class Sending {
       }
     }
     if (own != null) {
-      own.dispatchedByLog = true;
+      own.markDispatched();
     }
     TransportConnection[] members = ts.members;
     boolean joining = ts.hasJoining();
