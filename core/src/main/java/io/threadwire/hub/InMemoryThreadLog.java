@@ -21,6 +21,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * The default {@link ThreadLog}: history on the heap of this process, lost on restart (which the
@@ -88,7 +89,7 @@ public final class InMemoryThreadLog implements ThreadLog {
   CompletionStage<AppendResult> append(
       ThreadId thread, LogPolicy policy, Message message, long token, long nowMillis) {
     if (closed) {
-      return CompletableFuture.failedFuture(new IllegalStateException("log is closed"));
+      return closedFailure();
     }
     HistoryPolicy history = policy.history();
     if (!history.enabled()) {
@@ -109,52 +110,42 @@ public final class InMemoryThreadLog implements ThreadLog {
 
   @Override
   public CompletionStage<AppendResult> publish(ThreadId thread, Message message, long token) {
-    if (closed) {
-      return CompletableFuture.failedFuture(new IllegalStateException("log is closed"));
-    }
-    while (true) {
-      MemoryThread t = thread(thread);
-      synchronized (t) {
-        if (t.dropped) {
-          continue;
-        }
-        return CompletableFuture.completedFuture(t.publish(message, token));
-      }
-    }
+    return underLock(thread, t -> t.publish(message, token));
   }
 
   @Override
   public CompletionStage<LogReplay> replay(ThreadId thread, LogPolicy policy, Since since) {
-    if (closed) {
-      return CompletableFuture.failedFuture(new IllegalStateException("log is closed"));
-    }
-    while (true) {
-      MemoryThread t = thread(thread);
-      synchronized (t) {
-        if (t.dropped) {
-          continue;
-        }
-        return CompletableFuture.completedFuture(t.replay(policy, since, clock.millis()));
-      }
-    }
+    return underLock(thread, t -> t.replay(policy, since, clock.millis()));
   }
 
   @Override
   public CompletionStage<LogSubscription> subscribe(
       ThreadId thread, LogPolicy policy, LogListener listener) {
     Objects.requireNonNull(listener, "listener");
+    return underLock(thread, t -> t.subscribe(listener, this::unsubscribed));
+  }
+
+  /**
+   * Runs {@code action} on {@code thread}'s live state under its monitor, retrying when maintenance
+   * dropped the state between the lookup and the lock. {@link #append} writes the same loop out by
+   * hand: it is on every send, and a capturing lambda there would cost an allocation per send.
+   */
+  private <T> CompletionStage<T> underLock(ThreadId thread, Function<MemoryThread, T> action) {
     if (closed) {
-      return CompletableFuture.failedFuture(new IllegalStateException("log is closed"));
+      return closedFailure();
     }
     while (true) {
       MemoryThread t = thread(thread);
       synchronized (t) {
-        if (t.dropped) {
-          continue;
+        if (!t.dropped) {
+          return CompletableFuture.completedFuture(action.apply(t));
         }
-        return CompletableFuture.completedFuture(t.subscribe(listener, this::unsubscribed));
       }
     }
+  }
+
+  private static <T> CompletionStage<T> closedFailure() {
+    return CompletableFuture.failedFuture(new IllegalStateException("log is closed"));
   }
 
   private void unsubscribed(MemoryThread t) {
