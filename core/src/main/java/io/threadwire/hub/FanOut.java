@@ -5,6 +5,7 @@ import io.threadwire.SendOutcome;
 import io.threadwire.SendOutcome.ErrorKind;
 import io.threadwire.spi.DeliveryCallback;
 import io.threadwire.spi.Frame;
+import io.threadwire.spi.MessagingListener;
 import io.threadwire.spi.TransportConnection;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ final class FanOut implements DeliveryCallback {
   private static final AtomicIntegerFieldUpdater<FanOut> DISPATCHED =
       AtomicIntegerFieldUpdater.newUpdater(FanOut.class, "dispatchedByLog");
 
-  final CompletableFuture<SendOutcome> future = new CompletableFuture<>();
+  final CompletableFuture<SendOutcome> future; // reports itself to a listener (issue 15)
   final ThreadState thread;
   final long token;
   private final long deadlineMillis;
@@ -67,7 +68,8 @@ final class FanOut implements DeliveryCallback {
   private List<ConnectionId> failed; // guarded by this
   private Throwable firstFailure; // guarded by this
 
-  FanOut(ThreadState thread, long token, long deadlineMillis) {
+  FanOut(ThreadState thread, long token, long deadlineMillis, MessagingListener listener) {
+    this.future = Observed.future(listener);
     this.thread = thread;
     this.token = token;
     this.deadlineMillis = deadlineMillis;

@@ -8,52 +8,68 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Reports a send's outcome to the hub's {@link MessagingListener}. With no listener it does
- * nothing. A send that has completed by the time it returns (no live member, or members that
- * answered in the call) is reported at once, with no allocation; one still waiting for its writes
- * is reported when its stage completes.
+ * Reports sends and joins to the hub's {@link MessagingListener}; with no listener it does nothing
+ * and allocates nothing.
+ *
+ * <p>A send that reaches the log is reported by its own outcome future ({@link #future}, a {@link
+ * SendFuture}) at the moment the hub completes it, on the completing thread, outside every hub lock
+ * (completions inside a hub section are deferred to its end, see {@link Dispatch}): no completion
+ * stage is added and nothing is allocated beyond the future the send has anyway. A send that ends
+ * before that (not running, no recipients, refused, a duplicate) is reported by the port through
+ * {@link #early}, which recognises the futures that report themselves ({@link Reported}).
  */
 final class Observed {
 
   private Observed() {}
 
-  /** What {@link #start} returns for a send that is not timed. */
-  private static final long NOT_TIMED = Long.MIN_VALUE;
-
-  /**
-   * Returns {@link System#nanoTime()} if {@code listener} listens and this send is one it wants
-   * timed (one in {@link MessagingListener#latencySampleInterval()}, at random), else a marker: the
-   * clock is read only for timed sends.
-   */
-  static long start(MessagingListener listener) {
+  /** Returns the outcome future of a send that reaches the log: one that reports itself. */
+  static CompletableFuture<SendOutcome> future(MessagingListener listener) {
     if (listener == MessagingListener.none()) {
-      return NOT_TIMED;
+      return new CompletableFuture<>();
     }
     int every = listener.latencySampleInterval();
     if (every > 1 && (ThreadLocalRandom.current().nextInt() & (every - 1)) != 0) {
-      return NOT_TIMED;
+      return new SendFuture(listener);
     }
-    return System.nanoTime();
+    return new TimedSendFuture(listener, System.nanoTime());
   }
 
-  /** Reports {@code result} to {@code listener} now or when it completes; returns it. */
-  static CompletionStage<SendOutcome> send(
-      MessagingListener listener, long startedNanos, CompletionStage<SendOutcome> result) {
-    if (listener == MessagingListener.none()) {
+  /**
+   * Reports {@code result} unless it reports itself (a send's own future or a copy of it): now if
+   * it has completed, else when it completes (only a duplicate of a send still in flight, or a send
+   * waiting for a log subscription, gets here). Such sends are not timed.
+   */
+  static CompletionStage<SendOutcome> early(
+      MessagingListener listener, CompletionStage<SendOutcome> result) {
+    if (listener == MessagingListener.none() || result instanceof Reported) {
       return result;
     }
     CompletableFuture<SendOutcome> f = result.toCompletableFuture();
     if (f.isDone() && !f.isCompletedExceptionally()) {
-      report(listener, f.join(), startedNanos);
+      report(listener, f.join(), -1);
     } else {
       f.whenComplete(
           (outcome, failure) -> {
             if (outcome != null) {
-              report(listener, outcome, startedNanos);
+              report(listener, outcome, -1);
             }
           });
     }
     return result;
+  }
+
+  /**
+   * Returns a future completed as {@code result} is, that the port will not report again: for a
+   * stage whose outcome was reported on the way (through {@link #early} or a send's own future).
+   */
+  static CompletionStage<SendOutcome> reported(
+      MessagingListener listener, CompletionStage<SendOutcome> result) {
+    if (listener == MessagingListener.none()) {
+      return result;
+    }
+    Reported marked = new Reported();
+    result.whenComplete(marked::settle);
+    return marked;
   }
 
   /** Reports an answered join. */
@@ -67,10 +83,9 @@ final class Observed {
     }
   }
 
-  private static void report(MessagingListener listener, SendOutcome outcome, long startedNanos) {
+  static void report(MessagingListener listener, SendOutcome outcome, long latencyNanos) {
     try {
-      long latency = startedNanos == NOT_TIMED ? -1 : Math.max(0, System.nanoTime() - startedNanos);
-      listener.sendCompleted(outcome, latency);
+      listener.sendCompleted(outcome, latencyNanos);
     } catch (RuntimeException e) {
       logListenerFailure(e);
     }
@@ -80,5 +95,65 @@ final class Observed {
     // The SPI forbids throwing; a broken listener must not break the send it reports.
     System.getLogger(ThreadHub.class.getName())
         .log(System.Logger.Level.WARNING, "messaging listener threw", e);
+  }
+
+  /** A send outcome future whose outcome has been, or will be, reported by the hub itself. */
+  static class Reported extends CompletableFuture<SendOutcome> {
+
+    void settle(SendOutcome outcome, Throwable failure) {
+      if (failure != null) {
+        completeExceptionally(failure);
+      } else {
+        super.complete(outcome);
+      }
+    }
+
+    /** A copy the port does not report again (a keyed send hands its caller a copy). */
+    @Override
+    public CompletableFuture<SendOutcome> copy() {
+      Reported copy = new Reported();
+      whenComplete(copy::settle);
+      return copy;
+    }
+  }
+
+  /**
+   * The outcome future of one untimed send: completing it reports the outcome first, so the counts
+   * include it by the time a caller sees it. The hub completes it once (the fan-out's done flag).
+   */
+  static class SendFuture extends Reported {
+    private final MessagingListener listener;
+
+    SendFuture(MessagingListener listener) {
+      this.listener = listener;
+    }
+
+    /** Returns the send's latency until now, -1 for an untimed send. */
+    long latencyNanos() {
+      return -1;
+    }
+
+    @Override
+    public boolean complete(SendOutcome outcome) {
+      if (!isDone()) {
+        report(listener, outcome, latencyNanos());
+      }
+      return super.complete(outcome);
+    }
+  }
+
+  /** The outcome future of a timed send (one in the listener's sample interval). */
+  static final class TimedSendFuture extends SendFuture {
+    private final long startedNanos;
+
+    TimedSendFuture(MessagingListener listener, long startedNanos) {
+      super(listener);
+      this.startedNanos = startedNanos;
+    }
+
+    @Override
+    long latencyNanos() {
+      return Math.max(0, System.nanoTime() - startedNanos);
+    }
   }
 }

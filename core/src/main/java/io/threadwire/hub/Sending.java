@@ -55,13 +55,17 @@ final class Sending {
     if (!ts.subscribed.isDone()) {
       // Only a log that subscribes asynchronously gets here, once per thread.
       ThreadState pending = ts;
-      return ts.subscribed
-          .handle((s, err) -> err)
-          .thenCompose(
-              err ->
-                  err != null
-                      ? CompletableFuture.completedFuture(subscribeFailed(thread, err))
-                      : sendOn(pending, message, options));
+      return Observed.reported( // metrics hook (issue 15): reported inside, not again at the port
+          hub.listener,
+          ts.subscribed
+              .handle((s, err) -> err)
+              .thenCompose(
+                  err ->
+                      Observed.early(
+                          hub.listener,
+                          err != null
+                              ? CompletableFuture.completedFuture(subscribeFailed(thread, err))
+                              : sendOn(pending, message, options))));
     }
     if (ts.subscribed.isCompletedExceptionally()) {
       // That state was dropped; the next send subscribes afresh.
@@ -93,7 +97,7 @@ final class Sending {
           ts,
           message,
           store,
-          new FanOut(ts, HANDOFF | tokenPrefix, saturatedAdd(nowMillis, timeout)),
+          new FanOut(ts, HANDOFF | tokenPrefix, saturatedAdd(nowMillis, timeout), hub.listener),
           nowMillis,
           false);
     }
@@ -131,7 +135,9 @@ final class Sending {
           fanOut = null;
         } else {
           long timeout = opts.timeout().orElse(hub.settings.sendTimeout()).toMillis();
-          fanOut = new FanOut(ts, tokenPrefix | ts.nextToken(), saturatedAdd(nowMillis, timeout));
+          fanOut =
+              new FanOut(
+                  ts, tokenPrefix | ts.nextToken(), saturatedAdd(nowMillis, timeout), hub.listener);
           ts.addPending(fanOut);
           if (key != null) {
             ts.remember(key, fanOut.future, nowMillis, hub.settings.idempotencyMaxKeys());

@@ -38,9 +38,14 @@ public interface MessagingListener {
   /**
    * A send completed with {@code outcome}; called once per send, duplicates included.
    *
+   * <p>A send that reached the log is reported on the thread that completes its outcome, just
+   * before the caller's stage completes (so counts read after an outcome include it); one that did
+   * not (not running, no recipients, refused, a duplicate) when it ends, mostly in the call.
+   *
    * @param outcome the outcome the caller's stage completed with
-   * @param latencyNanos from the call to {@code send} to the outcome, in nanoseconds; -1 if this
-   *     send was not timed (see {@link #latencySampleInterval()})
+   * @param latencyNanos from the hub handing the send to the thread log to the outcome, in
+   *     nanoseconds; -1 if this send was not timed (see {@link #latencySampleInterval()}) or ended
+   *     before it reached the log
    */
   default void sendCompleted(SendOutcome outcome, long latencyNanos) {}
 

@@ -15,28 +15,33 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The meters of one registry, every one registered up front. The event path only indexes an array
- * and adds to a {@link LongAdder}: the counters are {@link FunctionCounter}s over those adders, and
- * without percentiles the latency timer is a {@link FunctionTimer} over two more adders (timed
- * sends and their total time), so a send pays a few uncontended adds and never a meter lookup, a
- * tag or an allocation. Percentiles or a histogram need Micrometer's own {@link Timer}, which costs
- * more per send (it keeps a decaying maximum and a histogram).
+ * The meters of one registry, every one registered up front. A send only adds to the sending (or
+ * completing) thread's own cell of {@link SendCounts}: the send counters are {@link
+ * FunctionCounter}s summing those cells at scrape time, and without percentiles the latency timer
+ * is a {@link FunctionTimer} over two more slots (timed sends and their total time), so a send pays
+ * a thread-local lookup and a few plain adds, never an atomic instruction, a meter lookup, a tag or
+ * an allocation. The rarer events (joins, cut-offs, refusals) add to {@link LongAdder}s.
+ * Percentiles or a histogram need Micrometer's own {@link Timer}, which costs more per send (it
+ * keeps a decaying maximum and a histogram).
  */
 final class Meters {
 
   /** The {@code error} tag of a send that is not an error. */
   static final String NO_ERROR = "none";
 
-  private final LongAdder[] sendsByStatus = adders(Status.values().length);
-  private final LongAdder[] errorsByKind = adders(ErrorKind.values().length);
+  // The send path's counters, one slot each in a per-thread cell: sends by status (ERROR's slot
+  // unused), then by error kind, then the totals below.
+  private static final int ERRORS = Status.values().length;
+  private static final int DELIVERIES = ERRORS + ErrorKind.values().length;
+  private static final int WRITES_FAILED = DELIVERIES + 1;
+  private static final int WRITES_TIMED_OUT = DELIVERIES + 2;
+  private static final int TIMED_SENDS = DELIVERIES + 3;
+  private static final int LATENCY_NANOS = DELIVERIES + 4;
+  private final SendCounts sends = new SendCounts(LATENCY_NANOS + 1);
+
   private final LongAdder[] joinsByStatus = adders(JoinResult.Status.values().length);
   final LongAdder[] handshakesRefused = adders(HandshakeRefusal.values().length);
-  private final LongAdder latencyNanos = new LongAdder();
-  private final LongAdder timedSends = new LongAdder();
   private final Timer latencyTimer; // null unless percentiles or a histogram are published
-  private final LongAdder deliveries = new LongAdder();
-  private final LongAdder writesFailed = new LongAdder();
-  private final LongAdder writesTimedOut = new LongAdder();
   private final LongAdder replays = new LongAdder();
   private final LongAdder replayedMessages = new LongAdder();
   private final LongAdder gaps = new LongAdder();
@@ -48,7 +53,7 @@ final class Meters {
     String sendsHelp = "Sends by outcome status and error kind";
     for (Status s : Status.values()) {
       if (s != Status.ERROR) {
-        counter(registry, "threadwire.sends", sendsHelp, sendsByStatus[s.ordinal()])
+        slot(registry, "threadwire.sends", sendsHelp, s.ordinal())
             .tags(common)
             .tag("status", tag(s))
             .tag("error", NO_ERROR)
@@ -56,7 +61,7 @@ final class Meters {
       }
     }
     for (ErrorKind k : ErrorKind.values()) {
-      counter(registry, "threadwire.sends", sendsHelp, errorsByKind[k.ordinal()])
+      slot(registry, "threadwire.sends", sendsHelp, ERRORS + k.ordinal())
           .tags(common)
           .tag("status", tag(Status.ERROR))
           .tag("error", tag(k))
@@ -98,26 +103,26 @@ final class Meters {
       FunctionTimer.builder(
               "threadwire.send.latency",
               this,
-              m -> m.timedSends.sum(),
-              m -> (double) m.latencyNanos.sum(),
+              m -> m.sends.sum(TIMED_SENDS),
+              m -> (double) m.sends.sum(LATENCY_NANOS),
               TimeUnit.NANOSECONDS)
           .description(latencyHelp)
           .tags(common)
           .register(registry);
     }
-    simple(registry, common, "threadwire.deliveries", "Writes acknowledged", deliveries);
-    simple(
-        registry,
-        common,
-        "threadwire.writes.failed",
-        "Connections whose write failed",
-        writesFailed);
-    simple(
-        registry,
-        common,
-        "threadwire.writes.timed.out",
-        "Connections that had not answered when a send timed out",
-        writesTimedOut);
+    slot(registry, "threadwire.deliveries", "Writes acknowledged", DELIVERIES)
+        .tags(common)
+        .register(registry);
+    slot(registry, "threadwire.writes.failed", "Connections whose write failed", WRITES_FAILED)
+        .tags(common)
+        .register(registry);
+    slot(
+            registry,
+            "threadwire.writes.timed.out",
+            "Connections that had not answered when a send timed out",
+            WRITES_TIMED_OUT)
+        .tags(common)
+        .register(registry);
     simple(registry, common, "threadwire.replays", "Joins that replayed missed messages", replays);
     simple(
         registry,
@@ -140,30 +145,35 @@ final class Meters {
         rateLimited);
   }
 
+  /**
+   * Counts one send: a thread-local lookup and a few plain (opaque) adds to this thread's cell, no
+   * atomic instruction, no allocation.
+   */
   void sendCompleted(SendOutcome outcome, long latency) {
+    long[] cell = sends.cell();
     Status status = outcome.status();
-    LongAdder sends =
+    int slot =
         status == Status.ERROR
-            ? errorsByKind[outcome.errorKind().orElse(ErrorKind.INTERNAL).ordinal()]
-            : sendsByStatus[status.ordinal()];
-    sends.increment();
+            ? ERRORS + outcome.errorKind().orElse(ErrorKind.INTERNAL).ordinal()
+            : status.ordinal();
+    SendCounts.add(cell, slot, 1);
     if (latency >= 0) {
       if (latencyTimer == null) {
-        timedSends.increment();
-        latencyNanos.add(latency);
+        SendCounts.add(cell, TIMED_SENDS, 1);
+        SendCounts.add(cell, LATENCY_NANOS, latency);
       } else {
         latencyTimer.record(latency, TimeUnit.NANOSECONDS);
       }
     }
     int delivered = outcome.deliveredCount();
     if (delivered > 0) {
-      deliveries.add(delivered);
+      SendCounts.add(cell, DELIVERIES, delivered);
     }
     int failed = outcome.failedCount();
     if (failed > 0) {
       int timedOut = outcome.timedOutCount();
-      writesFailed.add(failed - timedOut);
-      writesTimedOut.add(timedOut);
+      SendCounts.add(cell, WRITES_FAILED, failed - timedOut);
+      SendCounts.add(cell, WRITES_TIMED_OUT, timedOut);
     }
   }
 
@@ -179,6 +189,11 @@ final class Meters {
     if (!result.recovered()) {
       gaps.increment();
     }
+  }
+
+  private FunctionCounter.Builder<SendCounts> slot(
+      MeterRegistry registry, String name, String what, int slot) {
+    return FunctionCounter.builder(name, sends, c -> c.sum(slot)).description(what);
   }
 
   private static FunctionCounter.Builder<LongAdder> counter(

@@ -34,8 +34,9 @@ import java.util.function.Supplier;
  *   <tr><td>{@code threadwire.sends}</td><td>counter</td><td>{@code status}, {@code error}</td>
  *       <td>sends by outcome status, and error kind ({@code none} unless {@code status=error})</td></tr>
  *   <tr><td>{@code threadwire.send.latency}</td><td>timer</td><td></td>
- *       <td>from the call to {@code send} to its outcome, for one send in {@link
- *       Builder#latencySampleInterval} (default 16); percentiles as configured</td></tr>
+ *       <td>from the hub handing a send to its thread log to the outcome, for one send in {@link
+ *       Builder#latencySampleInterval} (default 16) of those that reach the log (a send refused
+ *       or answered before it is counted, not timed); percentiles as configured</td></tr>
  *   <tr><td>{@code threadwire.deliveries}</td><td>counter</td><td></td>
  *       <td>writes acknowledged, as counted in outcomes</td></tr>
  *   <tr><td>{@code threadwire.writes.failed}</td><td>counter</td><td></td>
@@ -73,9 +74,10 @@ import java.util.function.Supplier;
  *       <td>bytes waiting to be written to clients</td></tr>
  * </table>
  *
- * <p>Counters move on the hot path at the cost of an uncontended {@code LongAdder} add each, with
- * no lookup and no allocation; without percentiles the latency timer is a {@code FunctionTimer}
- * over the same adders, and percentiles or a histogram switch to Micrometer's own {@code Timer};
+ * <p>On the send path a send is counted into the counting thread's own cell (a thread-local lookup
+ * and a few plain adds, no atomic instruction, no allocation), and the counters sum those cells
+ * when the registry is scraped; without percentiles the latency timer is a {@code FunctionTimer}
+ * over the same cells, and percentiles or a histogram switch to Micrometer's own {@code Timer};
  * gauges are read when the registry is scraped, from one {@link HubStats} snapshot kept for {@link
  * Builder#statsMaxAge} (walking every thread once per scrape, not once per gauge). One instance
  * serves one messaging instance; bind it to one registry (a composite one to publish to several).
