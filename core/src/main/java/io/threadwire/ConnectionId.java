@@ -31,7 +31,7 @@ public record ConnectionId(String value) {
   /**
    * {@return the connection id for {@code value}}
    *
-   * @param value the new value
+   * @param value a non-empty identifier of at most 256 characters
    */
   public static ConnectionId of(String value) {
     return new ConnectionId(value);

@@ -176,8 +176,8 @@ public final class Message {
     /**
      * Adds one metadata entry; a later value for the same key replaces the earlier one.
      *
-     * @param key the key
-     * @param value the new value
+     * @param key the entry's name
+     * @param value the entry's text, replacing any earlier value for {@code key}
      * @return this builder
      */
     public Builder metadata(String key, String value) {

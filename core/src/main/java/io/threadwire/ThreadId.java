@@ -38,7 +38,7 @@ public record ThreadId(String value) implements Comparable<ThreadId> {
   /**
    * {@return the thread id for {@code value}; see {@link #ThreadId(String)}}
    *
-   * @param value the new value
+   * @param value the thread's name, valid as {@link #ThreadId(String)} describes
    */
   public static ThreadId of(String value) {
     return new ThreadId(value);
@@ -47,7 +47,7 @@ public record ThreadId(String value) implements Comparable<ThreadId> {
   /**
    * {@return whether {@code value} is a valid thread id; never throws}
    *
-   * @param value the new value
+   * @param value the candidate name, possibly null
    */
   public static boolean isValid(String value) {
     if (value == null || value.isEmpty() || value.length() > MAX_LENGTH) {

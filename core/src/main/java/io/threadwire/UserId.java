@@ -30,7 +30,7 @@ public record UserId(String value) {
   /**
    * {@return the user id for {@code value}}
    *
-   * @param value the new value
+   * @param value a non-empty identifier of at most 256 characters
    */
   public static UserId of(String value) {
     return new UserId(value);

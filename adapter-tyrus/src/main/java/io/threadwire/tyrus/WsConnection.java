@@ -28,7 +28,11 @@ import org.slf4j.LoggerFactory;
  * own.
  *
  * <p><b>Internal.</b> This class is public only because Tyrus invokes endpoint methods
- * reflectively; it cannot be constructed outside this package and is not part of the API.
+ * reflectively; it cannot be constructed outside this package and is not part of the API. (Tyrus's
+ * {@code TyrusEndpointWrapper} calls {@code onOpen} through the endpoint class without {@code
+ * setAccessible}, so a package-private class fails with {@code IllegalAccessException} even with
+ * the package opened; module-path-test showed it. Moving it to an internal package would make its
+ * package-private collaborators public.)
  */
 public final class WsConnection extends Endpoint implements TransportConnection {
 

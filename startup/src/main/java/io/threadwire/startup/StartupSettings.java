@@ -109,7 +109,7 @@ public record StartupSettings(
   /**
    * {@return a copy with {@code deadline}}
    *
-   * @param value the new value
+   * @param value how long startup may take in all before it fails
    */
   public StartupSettings withDeadline(Duration value) {
     return new StartupSettings(
@@ -125,7 +125,7 @@ public record StartupSettings(
   /**
    * {@return a copy with {@code checkTimeout}}
    *
-   * @param value the new value
+   * @param value how long one run of one readiness check may take
    */
   public StartupSettings withCheckTimeout(Duration value) {
     return new StartupSettings(
@@ -147,7 +147,7 @@ public record StartupSettings(
   /**
    * {@return a copy with the messaging probe enabled or disabled}
    *
-   * @param value the new value
+   * @param value true to run the messaging probe at startup
    */
   public StartupSettings withProbeEnabled(boolean value) {
     return new StartupSettings(
@@ -157,7 +157,7 @@ public record StartupSettings(
   /**
    * {@return a copy with {@code probeThread}}
    *
-   * @param value the new value
+   * @param value the thread the probe's transient send goes to
    */
   public StartupSettings withProbeThread(ThreadId value) {
     return new StartupSettings(

@@ -41,7 +41,8 @@ class HostAppTest {
         .isEqualTo(1);
     assertThat(r.get("threadwire.deliveries").functionCounter().count()).isEqualTo(1);
     assertThat(r.get("threadwire.joins").tags("status", "joined").functionCounter().count()).isEqualTo(1);
-    assertThat(r.get("threadwire.send.latency").functionTimer().count()).isEqualTo(2);
+    // Timed: the delivered send; the probe to a thread nobody tracks ends before the log.
+    assertThat(r.get("threadwire.send.latency").functionTimer().count()).isEqualTo(1);
     assertThat(f.connectionsWhileRunning()).isEqualTo(1);
   }
 
