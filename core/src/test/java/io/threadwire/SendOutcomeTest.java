@@ -29,12 +29,12 @@ class SendOutcomeTest {
     SendOutcome o = SendOutcome.delivered(2, List.of(bad), 7, 1);
     assertThat(o.status()).isEqualTo(Status.DELIVERED);
     assertThat(o.deliveredCount()).isEqualTo(2);
-    assertThat(o.failedCount()).isEqualTo(2);
-    assertThat(o.timedOutCount()).isEqualTo(1);
+    assertThat(o.failedCount()).isEqualTo(1);
+    assertThat(o.unconfirmedCount()).isEqualTo(1);
     assertThat(o.failedConnections()).containsExactly(bad);
     assertThat(o.offset()).hasValue(7);
     assertThat(o.errorKind()).isEmpty();
-    assertThat(o.reason()).isEqualTo("delivered to 2 of 4 connection(s)");
+    assertThat(o.reason()).isEqualTo("delivered to 2 of 4 connection(s), 1 unconfirmed");
   }
 
   @Test

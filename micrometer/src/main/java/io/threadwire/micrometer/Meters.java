@@ -116,7 +116,7 @@ final class Meters {
         registry,
         common,
         "threadwire.writes.timed.out",
-        "Connections that had not answered when a send timed out",
+        "Recipients whose write was unconfirmed when the send outcome completed (deadline or cut)",
         writesTimedOut);
     simple(registry, common, "threadwire.replays", "Joins that replayed missed messages", replays);
     simple(
@@ -161,9 +161,11 @@ final class Meters {
     }
     int failed = outcome.failedCount();
     if (failed > 0) {
-      int timedOut = outcome.timedOutCount();
-      writesFailed.add(failed - timedOut);
-      writesTimedOut.add(timedOut);
+      writesFailed.add(failed);
+    }
+    int unconfirmed = outcome.unconfirmedCount();
+    if (unconfirmed > 0) {
+      writesTimedOut.add(unconfirmed);
     }
   }
 

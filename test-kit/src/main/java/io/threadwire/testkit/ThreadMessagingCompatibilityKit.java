@@ -635,7 +635,7 @@ public abstract class ThreadMessagingCompatibilityKit {
     }
 
     @Test
-    @DisplayName("writes never acknowledged: the send ends in a TIMEOUT error, never hangs")
+    @DisplayName("writes never acknowledged: the send ends QUEUED, unconfirmed, never hangs")
     void timeout() {
       KitTransport t = transport(baseSettings().withSendTimeout(Duration.ofSeconds(5)));
       assumeTrue(t.supportsFaults(), "transport does not support fault injection");
@@ -651,7 +651,32 @@ public abstract class ThreadMessagingCompatibilityKit {
       await()
           .atMost(Duration.ofSeconds(5))
           .untilAsserted(() -> assertThat(f.isDone()).as("done after the deadline").isTrue());
-      assertThat(f.join()).isError(ErrorKind.TIMEOUT).hasFailedCount(1);
+      // Kept in history, no write confirmed: QUEUED, the stalled write unconfirmed, not failed.
+      assertThat(f.join()).isQueued().hasOffset(1).hasFailedCount(0).hasUnconfirmedCount(1);
+    }
+
+    @Test
+    @DisplayName(
+        "a transient send whose writes are never acknowledged: ERROR/TIMEOUT, counted unconfirmed")
+    void timeoutTransient() {
+      KitTransport t = transport();
+      assumeTrue(t.supportsFaults(), "transport does not support fault injection");
+      ThreadId room = thread("room-1");
+      KitClient stuck = t.connect(UserId.of("stuck"), KitFault.NEVER_COMPLETE);
+      stuck.join(room);
+      CompletableFuture<SendOutcome> f =
+          t.messaging().send(room, msg(1), SendOptions.transientSend()).toCompletableFuture();
+      // Over a log that dispatches later, the outcome deadline starts at dispatch: move the clock
+      // on until the send has been dispatched and expired.
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () -> {
+                clock.advance(Duration.ofSeconds(3));
+                t.runMaintenance();
+                assertThat(f.isDone()).as("done after the deadline").isTrue();
+              });
+      assertThat(f.join()).isError(ErrorKind.TIMEOUT).hasFailedCount(0).hasUnconfirmedCount(1);
     }
 
     @Test
