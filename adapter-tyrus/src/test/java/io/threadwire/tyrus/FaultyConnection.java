@@ -72,6 +72,16 @@ final class FaultyConnection implements TransportConnection, KitClient {
     return toKit(hub.join(id, thread, Since.offset(sinceOffset)));
   }
 
+  @Override
+  public boolean supportsEpoch() {
+    return true;
+  }
+
+  @Override
+  public KitJoin join(ThreadId thread, long epoch, long sinceOffset) {
+    return toKit(hub.join(id, thread, Since.position(epoch, sinceOffset)));
+  }
+
   private static KitJoin toKit(JoinResult r) {
     return r.isMember()
         ? KitJoin.accepted(r.epoch(), r.offset(), r.recovered(), r.missed())
