@@ -55,6 +55,10 @@ final class FaultyConnection implements TransportConnection, KitClient {
       case NEVER_COMPLETE -> {
         // never answered: the send runs into its timeout
       }
+      case CUT_MID_WRITE -> {
+        events.execute(() -> hub.unregister(id));
+        callback.unconfirmed(this, new IOException("connection cut mid-write"));
+      }
       case CLOSE_DURING_FANOUT -> {
         events.execute(() -> hub.unregister(id));
         callback.failed(this, new IOException("connection closed during fan-out"));

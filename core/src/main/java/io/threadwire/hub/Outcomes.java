@@ -153,7 +153,7 @@ final class Outcomes {
       String reason =
           "no write to thread "
               + thread
-              + " was confirmed by the outcome deadline ("
+              + " was confirmed (by the outcome deadline, or before a cut) ("
               + unknown
               + " unconfirmed, "
               + failedIds.size()

@@ -713,6 +713,32 @@ public abstract class ThreadMessagingCompatibilityKit {
     }
 
     @Test
+    @DisplayName(
+        "a connection cut while its write is in flight is counted unconfirmed, not failed, and"
+            + " then forgotten")
+    void cutMidWriteIsUnconfirmed() {
+      KitTransport t = transport();
+      assumeTrue(t.supportsFaults(), "transport does not support fault injection");
+      ThreadId room = thread("room-1");
+      KitClient ok = t.connect(UserId.of("ok"));
+      KitClient cut = t.connect(UserId.of("cut"), KitFault.CUT_MID_WRITE);
+      ok.join(room);
+      cut.join(room);
+      assertThat(send(t.messaging(), room, msg(1)))
+          .isDelivered()
+          .hasDeliveredCount(1)
+          .hasFailedCount(0)
+          .hasUnconfirmedCount(1);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(() -> assertThat(t.messaging().connectionCount(room)).isEqualTo(1));
+      assertThat(send(t.messaging(), room, msg(2)))
+          .isDelivered()
+          .hasFailedCount(0)
+          .hasUnconfirmedCount(0);
+    }
+
+    @Test
     @DisplayName("a connection closing mid fan-out is counted failed and then forgotten")
     void closeDuringFanOut() {
       KitTransport t = transport();
