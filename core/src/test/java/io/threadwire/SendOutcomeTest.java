@@ -76,6 +76,36 @@ class SendOutcomeTest {
   }
 
   @Test
+  void duplicateOfADeliveredSendDeliveredNothingNow() {
+    SendOutcome original = SendOutcome.delivered(3, List.of(ConnectionId.of("c-1")), 9, 2);
+    SendOutcome d = original.asDuplicate();
+    assertThat(d.isDuplicate()).isTrue();
+    assertThat(d.status()).isEqualTo(Status.QUEUED);
+    assertThat(d.isAccepted()).isTrue();
+    assertThat(d.deliveredCount()).isZero();
+    assertThat(d.failedCount()).isZero();
+    assertThat(d.unconfirmedCount()).isZero();
+    assertThat(d.offset()).hasValue(9);
+    assertThat(d.reason()).contains("nothing delivered now").contains("offset 9");
+    SendOutcome err =
+        SendOutcome.error(ErrorKind.TIMEOUT, "t", Optional.empty(), List.of(), 1, 0).asDuplicate();
+    assertThat(err.errorKind()).contains(ErrorKind.TIMEOUT);
+    assertThat(err.unconfirmedCount()).isZero();
+  }
+
+  @Test
+  void unconfirmedIsItsOwnCount() {
+    SendOutcome q = SendOutcome.queued(5, List.of(ConnectionId.of("c-2")), 3);
+    assertThat(q.status()).isEqualTo(Status.QUEUED);
+    assertThat(q.failedCount()).isEqualTo(1);
+    assertThat(q.unconfirmedCount()).isEqualTo(3);
+    assertThat(q.reason()).contains("3 unconfirmed");
+    assertThat(q.toString()).contains("unconfirmed=3");
+    assertThatThrownBy(() -> SendOutcome.queued(5, List.of(), -1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void rejectsImpossibleFacts() {
     assertThatThrownBy(() -> SendOutcome.delivered(0, List.of(), 1))
         .isInstanceOf(IllegalArgumentException.class);
