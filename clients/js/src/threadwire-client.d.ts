@@ -185,7 +185,11 @@ export interface SubscriptionHandlers {
 }
 
 /** Where a subscription's first join starts. */
-export type JoinFrom = 'live' | 'start' | { epoch?: number; offset: number };
+/**
+ * Where a first join starts. A saved position carries the epoch its offset belongs to: without it
+ * the server cannot tell which history the offset is of (PROTOCOL.md, `join`).
+ */
+export type JoinFrom = 'live' | 'start' | { epoch: number; offset: number } | { offset: 0 };
 
 export interface SubscribeOptions {
   /** `live` (default): from now on; `start`: all retained history; or after a saved position. */

@@ -141,6 +141,13 @@ function firstJoin(from) {
     from.offset >= 0 &&
     (from.epoch === undefined || (Number.isSafeInteger(from.epoch) && from.epoch >= 0))
   ) {
+    if (from.epoch === undefined && from.offset > 0) {
+      // Without the epoch the server cannot tell which history the offset belongs to (a restart
+      // begins a new one) and answers recovered=false with everything retained: always send both.
+      throw new TypeError(
+        `from {offset} needs the epoch the offset belongs to (from a joined frame or a message), got ${JSON.stringify(from)}`,
+      );
+    }
     return { since: from.offset, epoch: from.epoch };
   }
   throw new TypeError(`from must be 'live', 'start' or {epoch, offset}, got ${JSON.stringify(from)}`);

@@ -76,10 +76,15 @@ test('from a saved position: replays only what came after it', async (t) => {
 
 test('history evicted past a saved position: onMissed with the count, then the rest in order', async (t) => {
   await server.send('evict-1', 10); // offsets 1..10; 8, 9 and 10 are retained
+  const first = client();
+  const sub1 = first.subscribe('evict-1', {}, { from: 'live' });
+  first.connect();
+  const { epoch } = await sub1.ready;
+  first.close();
   const c = client();
   t.after(() => c.close());
   const got = collector();
-  const sub = c.subscribe('evict-1', got.handlers, { from: { offset: 2 } });
+  const sub = c.subscribe('evict-1', got.handlers, { from: { epoch, offset: 2 } });
   c.connect();
   const joined = await sub.ready;
   assert.equal(joined.recovered, false);

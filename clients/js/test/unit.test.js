@@ -126,6 +126,8 @@ test('invalid options are refused with a message naming them', () => {
   assert.throws(() => new ThreadwireClient({ url: 'ws://x', WebSocket: FakeSocket, token: 5 }), /token must be/);
   const c = new ThreadwireClient({ url: 'ws://x', WebSocket: FakeSocket });
   assert.throws(() => c.subscribe('t', {}, { from: 'yesterday' }), /from must be/);
+  // since without epoch is never sent: the server could not tell which history it belongs to.
+  assert.throws(() => c.subscribe('t', {}, { from: { offset: 5 } }), /needs the epoch/);
   c.subscribe('t');
   assert.throws(() => c.subscribe('t'), /already subscribed/);
 });

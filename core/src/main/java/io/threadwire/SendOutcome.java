@@ -8,39 +8,66 @@ import java.util.OptionalLong;
 /**
  * What happened to one send: an immutable value with a {@link Status} and the facts behind it.
  *
+ * <p>Each recipient (a connection that was a member of the thread when the message was dispatched)
+ * is counted in exactly one of three counts:
+ *
+ * <ul>
+ *   <li>{@link #deliveredCount()}: the transport confirmed the write (handed to the network and
+ *       acknowledged by it) before the outcome completed;
+ *   <li>{@link #failedCount()}: known <em>not</em> delivered: the write was refused or failed
+ *       before any byte of it was handed to the network (connection already closed, queue full), or
+ *       the transport threw; these are named in {@link #failedConnections()};
+ *   <li>{@link #unconfirmedCount()}: neither known delivered nor known failed: the write had not
+ *       completed by the outcome deadline ({@code HubSettings.outcomeDeadline}, or the send timeout
+ *       if shorter), or the connection was cut while the write was in flight (the client may have
+ *       received it). A stalled recipient lands here; the transport goes on applying its
+ *       slow-consumer policy to it after the outcome completed.
+ * </ul>
+ *
  * <p>Every send ends in exactly one of these ways:
  *
  * <table>
  *   <caption>Send outcomes</caption>
  *   <tr><th>status</th><th>when</th><th>carries</th></tr>
  *   <tr><td>{@link Status#DELIVERED}</td>
- *       <td>written to at least one live connection of the thread; some others may have failed
- *           (partial failure is still delivered)</td>
- *       <td>delivered and failed counts, the failed connections, the history offset if
- *           stored</td></tr>
+ *       <td>at least one write confirmed; others may have failed or be unconfirmed (partial
+ *           failure is still delivered)</td>
+ *       <td>the three counts, the failed connections, the history offset if stored</td></tr>
  *   <tr><td>{@link Status#QUEUED}</td>
- *       <td>no live connection took it (none joined, or every write failed) and it was kept in
- *           the thread's history for replay</td>
- *       <td>the history offset; failed count if writes failed</td></tr>
+ *       <td>no write confirmed (nobody joined, every write failed or is unconfirmed) and the
+ *           message is kept in the thread's history for replay; also the answer to a duplicate
+ *           (see below)</td>
+ *       <td>the history offset; failed and unconfirmed counts if writes were attempted</td></tr>
  *   <tr><td>{@link Status#NO_RECIPIENTS}</td>
  *       <td>nobody to deliver to and nothing kept: history is off for the thread or the send was
  *           transient</td><td>nothing</td></tr>
  *   <tr><td>{@link Status#ERROR}</td>
  *       <td>the infrastructure could not accept or deliver the message; see {@link
- *           ErrorKind}</td><td>an error kind, a reason, usually a cause</td></tr>
+ *           ErrorKind}. A message that was not kept and whose writes all failed is {@link
+ *           ErrorKind#TRANSPORT_FAILURE}; one that was not kept and had no write confirmed but
+ *           some unconfirmed is {@link ErrorKind#TIMEOUT}</td>
+ *       <td>an error kind, a reason, usually a cause; the counts</td></tr>
  * </table>
  *
  * <p>{@link #isAccepted()} is true for the first three: they are healthy answers. "Nobody is
- * connected" is never an error. A retried send carrying an idempotency key already seen returns the
- * original send's outcome with {@link #isDuplicate()} set.
+ * connected" is never an error.
+ *
+ * <p>A retried send carrying an idempotency key already seen delivers nothing now: its answer has
+ * {@link #isDuplicate()} set, all three counts 0, and, when the original was stored, status {@link
+ * Status#QUEUED} with {@link #offset()} the original's offset (what the original's recipients got
+ * is the original's outcome, not the retry's). A duplicate of a send that ended in an error repeats
+ * that error kind, with counts 0.
  */
 public final class SendOutcome {
 
   /** How a send ended. */
   public enum Status {
-    /** Written to at least one live connection. */
+    /** At least one recipient's write was confirmed. */
     DELIVERED,
-    /** Not written to any connection, but kept in history for replay. */
+    /**
+     * No recipient's write was confirmed (none joined, or each failed or is unconfirmed), or the
+     * send was a duplicate; the message is kept in history for replay.
+     */
     QUEUED,
     /** Nobody to deliver to and nothing kept. */
     NO_RECIPIENTS,
@@ -64,7 +91,10 @@ public final class SendOutcome {
     ENCODING_FAILED,
     /** The thread's history is full and its overflow policy is to reject. */
     HISTORY_FULL,
-    /** No connection acknowledged the write within the send timeout. */
+    /**
+     * The message was not kept in history and no write was confirmed by the outcome deadline (or
+     * the send timeout): some are unconfirmed, so it may or may not have been received.
+     */
     TIMEOUT,
     /** Every write failed and the message was not kept anywhere. */
     TRANSPORT_FAILURE,
@@ -89,7 +119,7 @@ public final class SendOutcome {
   private final Status status;
   private final int delivered;
   private final List<ConnectionId> failedConnections;
-  private final int timedOut;
+  private final int unconfirmed;
   private final long offset;
   private final boolean duplicate;
   private final ErrorKind errorKind;
@@ -102,7 +132,7 @@ public final class SendOutcome {
       Status status,
       int delivered,
       List<ConnectionId> failedConnections,
-      int timedOut,
+      int unconfirmed,
       long offset,
       boolean duplicate,
       ErrorKind errorKind,
@@ -111,7 +141,7 @@ public final class SendOutcome {
     this.status = status;
     this.delivered = delivered;
     this.failedConnections = List.copyOf(failedConnections);
-    this.timedOut = timedOut;
+    this.unconfirmed = unconfirmed;
     this.offset = offset;
     this.duplicate = duplicate;
     this.errorKind = errorKind;
@@ -132,21 +162,31 @@ public final class SendOutcome {
   }
 
   /**
-   * {@return a {@link Status#DELIVERED} outcome in which {@code timedOut} further connections did
-   * not acknowledge the write within the send timeout; they count as failed}
+   * {@return a {@link Status#DELIVERED} outcome in which {@code unconfirmed} further connections
+   * had not confirmed the write when the outcome completed; they are not counted as failed}
    *
-   * @param delivered connections written to, at least 1
-   * @param failedConnections connections whose write failed
+   * @param delivered connections whose write was confirmed, at least 1
+   * @param failedConnections connections whose write is known not to have been delivered
    * @param offset the history offset
-   * @param timedOut connections that did not acknowledge in time
+   * @param unconfirmed connections whose write was neither confirmed nor known failed
+   * @throws IllegalArgumentException if {@code delivered} is below 1 or {@code unconfirmed}
+   *     negative
    */
   public static SendOutcome delivered(
-      int delivered, List<ConnectionId> failedConnections, long offset, int timedOut) {
+      int delivered, List<ConnectionId> failedConnections, long offset, int unconfirmed) {
     if (delivered < 1) {
       throw new IllegalArgumentException("delivered must be >= 1, got " + delivered);
     }
     return new SendOutcome(
-        Status.DELIVERED, delivered, failedConnections, timedOut, offset, false, null, null, null);
+        Status.DELIVERED,
+        delivered,
+        failedConnections,
+        nonNegative(unconfirmed),
+        offset,
+        false,
+        null,
+        null,
+        null);
   }
 
   /**
@@ -156,10 +196,40 @@ public final class SendOutcome {
    * @param failedConnections connections whose write failed, usually none
    */
   public static SendOutcome queued(long offset, List<ConnectionId> failedConnections) {
+    return queued(offset, failedConnections, 0);
+  }
+
+  /**
+   * {@return a {@link Status#QUEUED} outcome in which no write was confirmed and {@code
+   * unconfirmed} writes were neither confirmed nor known failed}
+   *
+   * @param offset the history offset the message was stored at, at least 1
+   * @param failedConnections connections whose write is known not to have been delivered
+   * @param unconfirmed connections whose write was neither confirmed nor known failed
+   * @throws IllegalArgumentException if {@code offset} is below 1 or {@code unconfirmed} negative
+   */
+  public static SendOutcome queued(
+      long offset, List<ConnectionId> failedConnections, int unconfirmed) {
     if (offset < 1) {
       throw new IllegalArgumentException("offset must be >= 1, got " + offset);
     }
-    return new SendOutcome(Status.QUEUED, 0, failedConnections, 0, offset, false, null, null, null);
+    return new SendOutcome(
+        Status.QUEUED,
+        0,
+        failedConnections,
+        nonNegative(unconfirmed),
+        offset,
+        false,
+        null,
+        null,
+        null);
+  }
+
+  private static int nonNegative(int unconfirmed) {
+    if (unconfirmed < 0) {
+      throw new IllegalArgumentException("unconfirmed must be >= 0, got " + unconfirmed);
+    }
+    return unconfirmed;
   }
 
   /** {@return the {@link Status#NO_RECIPIENTS} outcome} */
@@ -181,7 +251,7 @@ public final class SendOutcome {
   /**
    * {@return a {@link Status#ERROR} outcome that also names failed connections and an offset}
    *
-   * @param timedOut connections that did not acknowledge the write in time
+   * @param unconfirmed connections whose write was neither confirmed nor known failed
    * @param offset the history offset if the message was stored before the error, else 0
    * @param cause the underlying failure
    * @param failedConnections connections whose write failed
@@ -193,7 +263,7 @@ public final class SendOutcome {
       String reason,
       Optional<Throwable> cause,
       List<ConnectionId> failedConnections,
-      int timedOut,
+      int unconfirmed,
       long offset) {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(reason, "reason");
@@ -201,7 +271,7 @@ public final class SendOutcome {
         Status.ERROR,
         0,
         failedConnections,
-        timedOut,
+        nonNegative(unconfirmed),
         offset,
         false,
         kind,
@@ -209,21 +279,51 @@ public final class SendOutcome {
         reason);
   }
 
-  /** {@return this outcome marked as the answer to a duplicate (idempotent retry) send} */
+  /**
+   * {@return the answer to a duplicate (idempotent retry) of the send that ended in this outcome}
+   * The retry delivered nothing: every count is 0. If the original was stored, the answer is {@link
+   * Status#QUEUED} at the original's offset; an original error is repeated (kind, reason, offset).
+   */
   public SendOutcome asDuplicate() {
     if (duplicate) {
       return this;
     }
+    if (status == Status.ERROR) {
+      return new SendOutcome(
+          status,
+          0,
+          List.of(),
+          0,
+          offset,
+          true,
+          errorKind,
+          cause,
+          "duplicate of an earlier send that failed: " + reason());
+    }
+    if (offset > 0) {
+      return new SendOutcome(
+          Status.QUEUED,
+          0,
+          List.of(),
+          0,
+          offset,
+          true,
+          null,
+          null,
+          "duplicate of an earlier send (idempotency key already seen): nothing delivered now;"
+              + " the original is kept in history at offset "
+              + offset);
+    }
     return new SendOutcome(
-        status,
-        delivered,
-        failedConnections,
-        timedOut,
-        offset,
+        Status.NO_RECIPIENTS,
+        0,
+        List.of(),
+        0,
+        -1,
         true,
-        errorKind,
-        cause,
-        "duplicate of an earlier send: " + reason());
+        null,
+        null,
+        "duplicate of an earlier send (idempotency key already seen): nothing delivered now");
   }
 
   /** {@return how the send ended} */
@@ -236,23 +336,39 @@ public final class SendOutcome {
     return status != Status.ERROR;
   }
 
-  /** {@return the number of connections the message was written to} */
+  /** {@return the number of recipients whose write the transport confirmed; 0 for a duplicate} */
   public int deliveredCount() {
     return delivered;
   }
 
-  /** {@return the number of connections whose write failed or timed out} */
+  /**
+   * {@return the number of recipients known not to have received the message: the write was refused
+   * or failed before it was handed to the network} Always the size of {@link #failedConnections()}.
+   */
   public int failedCount() {
-    return failedConnections.size() + timedOut;
+    return failedConnections.size();
   }
 
   /**
-   * {@return how many of the failed connections did not acknowledge the write within the send
-   * timeout} They are counted, not named: naming them would cost the send path memory per
-   * recipient. Transports report their own write timeouts as named failures well before this.
+   * {@return the number of recipients whose write was neither confirmed nor known failed when the
+   * outcome completed} The write had not completed by the outcome deadline (a stalled or slow
+   * client), or the connection was cut while the write was in flight. Such a client may or may not
+   * have received the message; a recovering client replays it from history. They are counted, not
+   * named: naming them would cost the send path memory per recipient.
    */
+  public int unconfirmedCount() {
+    return unconfirmed;
+  }
+
+  /**
+   * {@return the same as {@link #unconfirmedCount()}}
+   *
+   * @deprecated writes that did not complete in time are no longer counted as failed; use {@link
+   *     #unconfirmedCount()}
+   */
+  @Deprecated
   public int timedOutCount() {
-    return timedOut;
+    return unconfirmed;
   }
 
   /** {@return the connections whose write failed, in no particular order} */
@@ -289,12 +405,20 @@ public final class SendOutcome {
               ? "delivered to "
                   + delivered
                   + " of "
-                  + (delivered + failedCount())
+                  + (delivered + failedCount() + unconfirmed)
                   + " connection(s)"
-              : failedConnections.isEmpty()
-                  // Not "yet": the thread may have had members that have since gone.
-                  ? "no live connections; kept in history at offset " + offset
-                  : "every write failed; kept in history at offset " + offset;
+                  + (unconfirmed > 0 ? ", " + unconfirmed + " unconfirmed" : "")
+              : unconfirmed > 0
+                  ? "no write confirmed ("
+                      + unconfirmed
+                      + " unconfirmed, "
+                      + failedCount()
+                      + " failed); kept in history at offset "
+                      + offset
+                  : failedConnections.isEmpty()
+                      // Not "yet": the thread may have had members that have since gone.
+                      ? "no live connections; kept in history at offset " + offset
+                      : "every write failed; kept in history at offset " + offset;
       reason = r; // racy but benign: every thread computes the same string
     }
     return r;
@@ -305,7 +429,7 @@ public final class SendOutcome {
     return o instanceof SendOutcome s
         && status == s.status
         && delivered == s.delivered
-        && timedOut == s.timedOut
+        && unconfirmed == s.unconfirmed
         && offset == s.offset
         && duplicate == s.duplicate
         && errorKind == s.errorKind
@@ -326,6 +450,9 @@ public final class SendOutcome {
       sb.append('/').append(errorKind);
     }
     sb.append(", delivered=").append(delivered).append(", failed=").append(failedCount());
+    if (unconfirmed > 0) {
+      sb.append(", unconfirmed=").append(unconfirmed);
+    }
     if (offset > 0) {
       sb.append(", offset=").append(offset);
     }

@@ -29,12 +29,12 @@ class SendOutcomeTest {
     SendOutcome o = SendOutcome.delivered(2, List.of(bad), 7, 1);
     assertThat(o.status()).isEqualTo(Status.DELIVERED);
     assertThat(o.deliveredCount()).isEqualTo(2);
-    assertThat(o.failedCount()).isEqualTo(2);
-    assertThat(o.timedOutCount()).isEqualTo(1);
+    assertThat(o.failedCount()).isEqualTo(1);
+    assertThat(o.unconfirmedCount()).isEqualTo(1);
     assertThat(o.failedConnections()).containsExactly(bad);
     assertThat(o.offset()).hasValue(7);
     assertThat(o.errorKind()).isEmpty();
-    assertThat(o.reason()).isEqualTo("delivered to 2 of 4 connection(s)");
+    assertThat(o.reason()).isEqualTo("delivered to 2 of 4 connection(s), 1 unconfirmed");
   }
 
   @Test
@@ -73,6 +73,36 @@ class SendOutcomeTest {
     assertThat(d.status()).isEqualTo(Status.QUEUED);
     assertThat(d.offset()).hasValue(4);
     assertThat(d.reason()).startsWith("duplicate");
+  }
+
+  @Test
+  void duplicateOfADeliveredSendDeliveredNothingNow() {
+    SendOutcome original = SendOutcome.delivered(3, List.of(ConnectionId.of("c-1")), 9, 2);
+    SendOutcome d = original.asDuplicate();
+    assertThat(d.isDuplicate()).isTrue();
+    assertThat(d.status()).isEqualTo(Status.QUEUED);
+    assertThat(d.isAccepted()).isTrue();
+    assertThat(d.deliveredCount()).isZero();
+    assertThat(d.failedCount()).isZero();
+    assertThat(d.unconfirmedCount()).isZero();
+    assertThat(d.offset()).hasValue(9);
+    assertThat(d.reason()).contains("nothing delivered now").contains("offset 9");
+    SendOutcome err =
+        SendOutcome.error(ErrorKind.TIMEOUT, "t", Optional.empty(), List.of(), 1, 0).asDuplicate();
+    assertThat(err.errorKind()).contains(ErrorKind.TIMEOUT);
+    assertThat(err.unconfirmedCount()).isZero();
+  }
+
+  @Test
+  void unconfirmedIsItsOwnCount() {
+    SendOutcome q = SendOutcome.queued(5, List.of(ConnectionId.of("c-2")), 3);
+    assertThat(q.status()).isEqualTo(Status.QUEUED);
+    assertThat(q.failedCount()).isEqualTo(1);
+    assertThat(q.unconfirmedCount()).isEqualTo(3);
+    assertThat(q.reason()).contains("3 unconfirmed");
+    assertThat(q.toString()).contains("unconfirmed=3");
+    assertThatThrownBy(() -> SendOutcome.queued(5, List.of(), -1))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -224,6 +224,18 @@ public final class InMemoryClient implements AutoCloseable {
           }
           callback.failed(this, new IOException("connection " + id + " closed during fan-out"));
         }
+        case CUT_MID_WRITE -> {
+          synchronized (InMemoryClient.this) {
+            received.add(toReceived(frame)); // it reached the client; nobody confirmed it
+          }
+          open = false;
+          try {
+            transportEvents.execute(() -> hub.unregister(id));
+          } catch (RejectedExecutionException e) {
+            // The messaging is closing; it forgets every connection anyway.
+          }
+          callback.unconfirmed(this, new IOException("connection " + id + " cut mid-write"));
+        }
       }
     }
 

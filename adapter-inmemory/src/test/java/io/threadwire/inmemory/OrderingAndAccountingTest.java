@@ -159,7 +159,7 @@ class OrderingAndAccountingTest {
                   go.await();
                   int n = 0;
                   while (sending.get()) {
-                    rejoiner.join(room, Since.offset(lastOffset(rejoiner, room)));
+                    rejoiner.join(room, resumeAt(rejoiner, room));
                     rejoiner.leave(room);
                     n++;
                   }
@@ -188,7 +188,7 @@ class OrderingAndAccountingTest {
       } finally {
         pool.shutdown();
       }
-      rejoiner.join(room, Since.offset(lastOffset(rejoiner, room)));
+      rejoiner.join(room, resumeAt(rejoiner, room));
 
       List<Long> expected = new ArrayList<>();
       for (long o = 1; o <= (long) senders * perSender; o++) {
@@ -196,6 +196,14 @@ class OrderingAndAccountingTest {
       }
       assertThat(offsets(rejoiner, room)).as("after %d rejoins", rejoins).isEqualTo(expected);
     }
+  }
+
+  /** Where {@code client} resumes: after the last frame it saw, of that frame's epoch. */
+  private static Since resumeAt(InMemoryClient client, ThreadId t) {
+    List<ReceivedFrame> frames = client.received(t);
+    return frames.isEmpty()
+        ? Since.offset(0)
+        : Since.position(frames.get(frames.size() - 1).epoch(), lastOffset(client, t));
   }
 
   private static long lastOffset(InMemoryClient client, ThreadId t) {

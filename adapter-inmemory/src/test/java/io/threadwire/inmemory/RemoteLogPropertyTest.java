@@ -60,7 +60,7 @@ class RemoteLogPropertyTest {
         InMemoryThreadMessaging.builder().threadLog(log).build()) {
       messaging.start();
       InMemoryClient early = messaging.connect(UserId.of("early"));
-      early.join(ROOM, Since.none());
+      long epoch = early.join(ROOM, Since.none()).epoch();
       ExecutorService pool = Executors.newFixedThreadPool(senders + 1);
       CountDownLatch go = new CountDownLatch(1);
       List<CompletableFuture<SendOutcome>> outcomes =
@@ -94,7 +94,8 @@ class RemoteLogPropertyTest {
                 for (int j = 0; j < sinces.size(); j++) {
                   InMemoryClient c = messaging.connect(UserId.of("j" + j));
                   long since = sinces.get(j);
-                  JoinResult r = c.join(ROOM, since < 0 ? Since.none() : Since.offset(since));
+                  JoinResult r =
+                      c.join(ROOM, since < 0 ? Since.none() : Since.position(epoch, since));
                   // A since beyond the newest offset is a lost history: all is replayed.
                   long from = since < 0 ? r.offset() : since > r.offset() ? 0 : since;
                   boolean leave = leaves.get(j);

@@ -417,7 +417,8 @@ final class Outbound implements SendHandler, Runnable {
       if (failure == null) {
         callback.delivered(owner);
       } else {
-        callback.failed(owner, failure);
+        // Handed to the network and then failed: part of the batch may have arrived.
+        callback.unconfirmed(owner, failure);
       }
     }
     if (failure != null) {
@@ -445,12 +446,14 @@ final class Outbound implements SendHandler, Runnable {
   }
 
   /**
-   * Closes the queue and fails every frame still in it, the one in flight included, with {@code
-   * cause}; a write being handed to the transport at this moment completes its hand-over first.
-   * Idempotent. Never call it from the hub's send path: callbacks run in the caller.
+   * Closes the queue: the frames of the write in flight are reported unconfirmed (the client may
+   * have received them), every other frame still queued failed, with {@code cause}; a write being
+   * handed to the transport at this moment completes its hand-over first. Idempotent. Never call it
+   * from the hub's send path: callbacks run in the caller.
    */
   void close(Throwable cause) {
     Object[] drained;
+    int handedOver;
     synchronized (this) {
       closed = true;
       // A write being handed over right now goes first, so that the close frame the caller sends
@@ -467,6 +470,8 @@ final class Outbound implements SendHandler, Runnable {
         Thread.currentThread().interrupt();
       }
       writeStartedNanos = 0;
+      // The frames of the write in flight were handed to the network: the client may have them.
+      handedOver = writing ? inFlight : 0;
       drained = queue.toArray();
       queue.clear();
       for (int i = 0; i < drained.length; i += 2) {
@@ -476,7 +481,12 @@ final class Outbound implements SendHandler, Runnable {
       bytes = 0;
     }
     for (int i = 1; i < drained.length; i += 2) {
-      ((DeliveryCallback) drained[i]).failed(owner, cause);
+      DeliveryCallback callback = (DeliveryCallback) drained[i];
+      if (i / 2 < handedOver) {
+        callback.unconfirmed(owner, cause);
+      } else {
+        callback.failed(owner, cause);
+      }
     }
   }
 }

@@ -59,6 +59,7 @@ public final class TyrusConfig {
     {"maxThreadsPerConnection", "max-threads-per-connection"},
     {"maxMessageBytes", "max-message-size"},
     {"maintenanceInterval", "maintenance-interval"},
+    {"outcomeDeadline", "outcome-deadline"},
   };
 
   private static final String UNKNOWN = "(unknown key)";
@@ -144,7 +145,8 @@ public final class TyrusConfig {
               c.getInt("max-threads-per-connection"),
               intBytes(c, "max-message-size"),
               c.getDuration("maintenance-interval"),
-              policies);
+              policies,
+              c.getDuration("outcome-deadline"));
         });
   }
 

@@ -55,6 +55,10 @@ final class FaultyConnection implements TransportConnection, KitClient {
       case NEVER_COMPLETE -> {
         // never answered: the send runs into its timeout
       }
+      case CUT_MID_WRITE -> {
+        events.execute(() -> hub.unregister(id));
+        callback.unconfirmed(this, new IOException("connection cut mid-write"));
+      }
       case CLOSE_DURING_FANOUT -> {
         events.execute(() -> hub.unregister(id));
         callback.failed(this, new IOException("connection closed during fan-out"));
@@ -70,6 +74,16 @@ final class FaultyConnection implements TransportConnection, KitClient {
   @Override
   public KitJoin join(ThreadId thread, long sinceOffset) {
     return toKit(hub.join(id, thread, Since.offset(sinceOffset)));
+  }
+
+  @Override
+  public boolean supportsEpoch() {
+    return true;
+  }
+
+  @Override
+  public KitJoin join(ThreadId thread, long epoch, long sinceOffset) {
+    return toKit(hub.join(id, thread, Since.position(epoch, sinceOffset)));
   }
 
   private static KitJoin toKit(JoinResult r) {

@@ -63,6 +63,67 @@ class OutboundTest {
     }
   }
 
+  /** Counts the three answers apart. */
+  private static final class Threeway implements DeliveryCallback {
+    final AtomicInteger delivered = new AtomicInteger();
+    final AtomicInteger failed = new AtomicInteger();
+    final AtomicInteger unconfirmed = new AtomicInteger();
+
+    @Override
+    public void delivered(TransportConnection connection) {
+      delivered.incrementAndGet();
+    }
+
+    @Override
+    public void failed(TransportConnection connection, Throwable cause) {
+      failed.incrementAndGet();
+    }
+
+    @Override
+    public void unconfirmed(TransportConnection connection, Throwable cause) {
+      unconfirmed.incrementAndGet();
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "cut while writing: the frames of the write in flight are unconfirmed, the queued ones failed")
+  void cutMidWriteIsUnconfirmed() {
+    Remote remote = new Remote(false);
+    Outbound out = new Outbound(owner, () -> {}, direct(), 10, Long.MAX_VALUE);
+    out.attach(remote);
+    Threeway inFlight = new Threeway();
+    Threeway queued = new Threeway();
+    out.offer(frame(1), inFlight);
+    out.offer(frame(2), queued);
+    out.offer(frame(3), queued);
+    assertThat(remote.texts).hasSize(1); // frame 1 handed to the network
+    out.close(new IOException("cut as a slow consumer"));
+    remote.complete(null); // answers late: ignored
+    assertThat(inFlight.unconfirmed).hasValue(1);
+    assertThat(inFlight.failed).hasValue(0);
+    assertThat(inFlight.delivered).hasValue(0);
+    assertThat(queued.failed).hasValue(2);
+    assertThat(queued.unconfirmed).hasValue(0);
+  }
+
+  @Test
+  @DisplayName("a write that fails after the hand-over: its frames are unconfirmed, not failed")
+  void failedWriteIsUnconfirmed() {
+    Remote remote = new Remote(false);
+    Outbound out = new Outbound(owner, () -> {}, direct(), 10, Long.MAX_VALUE);
+    out.attach(remote);
+    Threeway first = new Threeway();
+    Threeway second = new Threeway();
+    out.offer(frame(1), first);
+    out.offer(frame(2), second);
+    remote.complete(new IOException("reset"));
+    out.close(new IOException("closed"));
+    assertThat(first.unconfirmed).hasValue(1);
+    assertThat(first.failed).hasValue(0);
+    assertThat(second.failed).hasValue(1);
+  }
+
   private static Frame frame(int n) {
     Message m = Message.of("{\"n\":" + n + "}");
     return new Frame(ThreadId.of("t"), 1, n, m, ServerFrames.message(ThreadId.of("t"), 1, n, m));

@@ -36,6 +36,18 @@ final class SocketKitClient implements KitClient {
         client.awaitRef(client.send("join", "thread", thread.value(), "since", sinceOffset)));
   }
 
+  @Override
+  public boolean supportsEpoch() {
+    return true;
+  }
+
+  @Override
+  public KitJoin join(ThreadId thread, long epoch, long sinceOffset) {
+    return toKit(
+        client.awaitRef(
+            client.send("join", "thread", thread.value(), "since", sinceOffset, "epoch", epoch)));
+  }
+
   private static KitJoin toKit(JsonNode reply) {
     if ("joined".equals(reply.path("type").asText())) {
       return KitJoin.accepted(

@@ -28,6 +28,10 @@ final class FanOut implements DeliveryCallback {
       AtomicIntegerFieldUpdater.newUpdater(FanOut.class, "pending");
   private static final AtomicIntegerFieldUpdater<FanOut> DELIVERED =
       AtomicIntegerFieldUpdater.newUpdater(FanOut.class, "delivered");
+  private static final AtomicIntegerFieldUpdater<FanOut> UNCONFIRMED =
+      AtomicIntegerFieldUpdater.newUpdater(FanOut.class, "unconfirmed");
+  private static final AtomicLongFieldUpdater<FanOut> DEADLINE =
+      AtomicLongFieldUpdater.newUpdater(FanOut.class, "deadlineMillis");
   private static final AtomicIntegerFieldUpdater<FanOut> DONE =
       AtomicIntegerFieldUpdater.newUpdater(FanOut.class, "done");
   private static final AtomicLongFieldUpdater<FanOut> OFFSET =
@@ -38,7 +42,13 @@ final class FanOut implements DeliveryCallback {
   final CompletableFuture<SendOutcome> future; // reports itself to a listener (issue 15)
   final ThreadState thread;
   final long token;
-  private final long deadlineMillis;
+
+  /**
+   * When the send expires: the send timeout until dispatch; from dispatch on, the earlier of that
+   * and the outcome deadline after dispatch. One deadline per send, checked by the hub's sweep:
+   * nothing per recipient.
+   */
+  private volatile long deadlineMillis;
 
   /** The offset the log confirmed (appended) or dispatched at; 0 while unknown or transient. */
   private volatile long offset;
@@ -55,6 +65,7 @@ final class FanOut implements DeliveryCallback {
   // fence, in the constructor of every send.
   private volatile int pending;
   private volatile int delivered;
+  private volatile int unconfirmed;
   private volatile int done;
 
   /**
@@ -79,10 +90,13 @@ final class FanOut implements DeliveryCallback {
    * Hands {@code frame} to every member; called by the sequencer under the thread's monitor, inside
    * a {@link Dispatch} section, so outcomes completed here are deferred past the lock.
    */
-  void dispatch(TransportConnection[] members, Frame frame) {
+  void dispatch(TransportConnection[] members, Frame frame, long writeDeadlineMillis) {
     // A release store rather than a volatile one: the atomic add below fences anyway, and readers
     // on other threads need only the value; this spares a full fence per send.
     OFFSET.lazySet(this, frame.offset());
+    if (writeDeadlineMillis < deadlineMillis) {
+      DEADLINE.lazySet(this, writeDeadlineMillis);
+    }
     recipients = members.length;
     dispatcher = Thread.currentThread();
     PENDING.addAndGet(this, members.length + 1);
@@ -135,6 +149,12 @@ final class FanOut implements DeliveryCallback {
     answered();
   }
 
+  @Override
+  public void unconfirmed(TransportConnection connection, Throwable cause) {
+    UNCONFIRMED.incrementAndGet(this);
+    answered();
+  }
+
   /**
    * Notes that the sequencer took this send to dispatch it; called under the thread's monitor. A
    * release store: every reader either runs on this thread or decides under that same monitor (or
@@ -166,10 +186,10 @@ final class FanOut implements DeliveryCallback {
   }
 
   /**
-   * Completes with what was achieved: recipients that have not answered count as timed out; if none
-   * was written to, the send ends in an error of {@code kind}. A send the log never delivered ends
-   * {@code QUEUED} if the log confirmed storing it, else in an error ({@link ErrorKind#LOG_TIMEOUT}
-   * for a timeout).
+   * Completes with what was achieved: recipients that have not answered count as unconfirmed; if
+   * none was confirmed and the message was not stored, the send ends in an error of {@code kind}. A
+   * send the log never delivered ends {@code QUEUED} if the log confirmed storing it, else in an
+   * error ({@link ErrorKind#LOG_TIMEOUT} for a timeout).
    */
   void expire(ErrorKind kind, String why) {
     complete(kind, why, false);
@@ -219,6 +239,7 @@ final class FanOut implements DeliveryCallback {
         first = firstFailure;
       }
     }
-    return Outcomes.fannedOut(thread.id, recipients, ok, failedIds, first, offset, cutShortBy, why);
+    return Outcomes.fannedOut(
+        thread.id, recipients, ok, unconfirmed, failedIds, first, offset, cutShortBy, why);
   }
 }

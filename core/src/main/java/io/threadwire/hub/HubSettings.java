@@ -27,6 +27,12 @@ import java.util.Objects;
  *     1s)
  * @param historyPolicies which history policy each thread uses (default {@link
  *     HistoryPolicy#defaults()} for all)
+ * @param outcomeDeadline how long after a message is handed to its recipients its outcome waits for
+ *     their writes to be confirmed (default 2s): recipients whose write has not completed by then
+ *     are counted as unconfirmed ({@link io.threadwire.SendOutcome#unconfirmedCount()}), so one
+ *     stalled client delays no outcome longer than this; the transport still applies its
+ *     slow-consumer policy (write timeout, queue bounds) to that client. The send timeout, if
+ *     shorter, still bounds the whole send
  */
 public record HubSettings(
     Duration sendTimeout,
@@ -36,7 +42,8 @@ public record HubSettings(
     int maxThreadsPerConnection,
     int maxMessageBytes,
     Duration maintenanceInterval,
-    HistoryPolicies historyPolicies) {
+    HistoryPolicies historyPolicies,
+    Duration outcomeDeadline) {
 
   /** The longest duration any setting accepts. */
   public static final Duration MAX_DURATION = Duration.ofDays(365);
@@ -50,7 +57,8 @@ public record HubSettings(
           100,
           1024 * 1024,
           Duration.ofSeconds(1),
-          HistoryPolicies.uniform(HistoryPolicy.defaults()));
+          HistoryPolicies.uniform(HistoryPolicy.defaults()),
+          Duration.ofSeconds(2));
 
   /**
    * Validates every setting.
@@ -73,6 +81,8 @@ public record HubSettings(
    * @param maxThreadsPerConnection the most threads one connection may join (default 100)
    * @param sendTimeout how long a send waits for its writes before it completes with what it
    *     achieved (default 10s)
+   * @param outcomeDeadline how long after dispatch the outcome waits for writes to be confirmed
+   *     (default 2s); later ones are counted unconfirmed
    * @throws IllegalArgumentException naming the first setting out of range
    */
   public HubSettings {
@@ -80,6 +90,7 @@ public record HubSettings(
     positive(idleThreadTtl, "idleThreadTtl");
     positive(idempotencyWindow, "idempotencyWindow");
     positive(maintenanceInterval, "maintenanceInterval");
+    positive(outcomeDeadline, "outcomeDeadline");
     Objects.requireNonNull(historyPolicies, "historyPolicies");
     atLeastOne(idempotencyMaxKeys, "idempotencyMaxKeys");
     atLeastOne(maxThreadsPerConnection, "maxThreadsPerConnection");
@@ -105,7 +116,8 @@ public record HubSettings(
         maxThreadsPerConnection,
         maxMessageBytes,
         maintenanceInterval,
-        historyPolicies);
+        historyPolicies,
+        outcomeDeadline);
   }
 
   /**
@@ -122,7 +134,8 @@ public record HubSettings(
         maxThreadsPerConnection,
         maxMessageBytes,
         maintenanceInterval,
-        historyPolicies);
+        historyPolicies,
+        outcomeDeadline);
   }
 
   /**
@@ -140,7 +153,8 @@ public record HubSettings(
         maxThreadsPerConnection,
         maxMessageBytes,
         maintenanceInterval,
-        historyPolicies);
+        historyPolicies,
+        outcomeDeadline);
   }
 
   /**
@@ -157,7 +171,8 @@ public record HubSettings(
         value,
         maxMessageBytes,
         maintenanceInterval,
-        historyPolicies);
+        historyPolicies,
+        outcomeDeadline);
   }
 
   /**
@@ -174,7 +189,8 @@ public record HubSettings(
         maxThreadsPerConnection,
         value,
         maintenanceInterval,
-        historyPolicies);
+        historyPolicies,
+        outcomeDeadline);
   }
 
   /**
@@ -191,7 +207,8 @@ public record HubSettings(
         maxThreadsPerConnection,
         maxMessageBytes,
         value,
-        historyPolicies);
+        historyPolicies,
+        outcomeDeadline);
   }
 
   /**
@@ -208,6 +225,25 @@ public record HubSettings(
         maxThreadsPerConnection,
         maxMessageBytes,
         maintenanceInterval,
+        value,
+        outcomeDeadline);
+  }
+
+  /**
+   * {@return a copy with {@code outcomeDeadline}}
+   *
+   * @param value the new value
+   */
+  public HubSettings withOutcomeDeadline(Duration value) {
+    return new HubSettings(
+        sendTimeout,
+        idleThreadTtl,
+        idempotencyWindow,
+        idempotencyMaxKeys,
+        maxThreadsPerConnection,
+        maxMessageBytes,
+        maintenanceInterval,
+        historyPolicies,
         value);
   }
 

@@ -20,6 +20,12 @@ final class JoinAttempt {
   final List<Frame> buffered = new ArrayList<>();
   boolean cancelled;
 
+  /**
+   * True when the client asked for the entries after an offset above 0 without saying of which
+   * epoch: the replay covers everything retained and the join never reports recovered.
+   */
+  boolean epochUnknown;
+
   /** Set once the replay is read: its frames, position and missed count. */
   boolean replayRead;
 

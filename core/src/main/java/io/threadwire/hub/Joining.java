@@ -150,9 +150,18 @@ final class Joining {
     if (attempt == null) {
       return attempt(r, thread, since); // dropped by maintenance: look the thread up again
     }
+    // "After offset N" without the epoch N belongs to: the history may have restarted since (a new
+    // epoch whose offsets 1..N the client never saw), and nothing here can tell. Treat it as a
+    // position in a lost history: replay everything retained, report recovered=false (missed at
+    // least 1), so the client starts over from the epoch in the answer.
+    Since asked = since;
+    if (since.epoch().isEmpty() && since.offset().orElse(0) > 0) {
+      attempt.epochUnknown = true;
+      asked = Since.offset(0);
+    }
     CompletionStage<LogReplay> stage;
     try {
-      stage = hub.log.replay(thread, ts.logPolicy, since);
+      stage = hub.log.replay(thread, ts.logPolicy, asked);
     } catch (RuntimeException e) {
       stage = CompletableFuture.failedFuture(e); // the SPI forbids throwing
     }
@@ -225,6 +234,9 @@ final class Joining {
             }
           }
           a.replayed = frames;
+        }
+        if (a.epochUnknown && a.missed == 0) {
+          a.missed = 1; // unknowable: see attempt()
         }
         a.replayRead = true;
         completeCaughtUp(ts);

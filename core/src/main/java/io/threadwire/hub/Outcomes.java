@@ -108,36 +108,63 @@ final class Outcomes {
     return SendOutcome.error(kind, reason, Optional.of(cause));
   }
 
-  /** The outcome of a send whose frame was handed to {@code recipients} connections. */
+  /**
+   * The outcome of a send whose frame was handed to {@code recipients} connections: {@code ok}
+   * confirmed, {@code failedIds} known not delivered, {@code unconfirmed} reported unconfirmed by
+   * the transport; whoever had not answered when the send was cut short is unconfirmed too. No
+   * write confirmed: {@code QUEUED} if stored, else an error ({@code TIMEOUT} when some are
+   * unconfirmed, {@code TRANSPORT_FAILURE} when all failed). Cut short by close with nothing
+   * confirmed: an error of that kind.
+   */
   static SendOutcome fannedOut(
       ThreadId thread,
       int recipients,
       int ok,
+      int unconfirmed,
       List<ConnectionId> failedIds,
       Throwable first,
       long offset,
       ErrorKind cutShortBy,
       String why) {
-    int unanswered = Math.max(0, recipients - ok - failedIds.size());
+    int unknown = Math.max(0, recipients - ok - failedIds.size());
     if (ok > 0) {
-      return SendOutcome.delivered(ok, failedIds, offset, unanswered);
+      return SendOutcome.delivered(ok, failedIds, offset, unknown);
     }
-    if (cutShortBy != null && unanswered > 0) {
+    boolean unanswered = unknown > unconfirmed;
+    if (cutShortBy != null && cutShortBy != ErrorKind.TIMEOUT && unanswered) {
       String reason =
           why
               + ": no connection of thread "
               + thread
-              + " acknowledged the write"
+              + " confirmed the write"
               + (offset > 0 ? " (kept in history at offset " + offset + ")" : "");
-      Throwable cause =
-          cutShortBy == ErrorKind.TIMEOUT
-              ? new TimeoutException(why)
-              : new IllegalStateException(why);
       return SendOutcome.error(
-          cutShortBy, reason, Optional.of(cause), failedIds, unanswered, offset);
+          cutShortBy,
+          reason,
+          Optional.of(new IllegalStateException(why)),
+          failedIds,
+          unknown,
+          offset);
     }
     if (offset > 0) {
-      return SendOutcome.queued(offset, failedIds);
+      return SendOutcome.queued(offset, failedIds, unknown);
+    }
+    if (unknown > 0) {
+      String reason =
+          "no write to thread "
+              + thread
+              + " was confirmed (by the outcome deadline, or before a cut) ("
+              + unknown
+              + " unconfirmed, "
+              + failedIds.size()
+              + " failed); the message was not kept";
+      return SendOutcome.error(
+          ErrorKind.TIMEOUT,
+          reason,
+          Optional.of(new TimeoutException(reason)),
+          failedIds,
+          unknown,
+          offset);
     }
     return SendOutcome.error(
         ErrorKind.TRANSPORT_FAILURE,

@@ -39,8 +39,12 @@ final class Sending {
   /** The hub's default log when it runs on the hub's clock, else null; see {@link #append}. */
   private final InMemoryThreadLog sameClockLog;
 
+  /** {@link HubSettings#outcomeDeadline()} in milliseconds, read once. */
+  private final long outcomeDeadlineMillis;
+
   Sending(ThreadHub hub) {
     this.hub = hub;
+    this.outcomeDeadlineMillis = hub.settings.outcomeDeadline().toMillis();
     this.sameClockLog = hub.log instanceof InMemoryThreadLog m && m.runsOn(hub.clock) ? m : null;
   }
 
@@ -92,7 +96,11 @@ final class Sending {
         // Most sends fall in the millisecond of the one before: skip the volatile store (a fence).
         ts.lastActivityMillis = nowMillis;
       }
-      long timeout = opts.timeout().orElse(hub.settings.sendTimeout()).toMillis();
+      // The default log dispatches inside the append, on this thread: the outcome deadline runs
+      // from now, with no clock read at dispatch.
+      long timeout =
+          Math.min(
+              opts.timeout().orElse(hub.settings.sendTimeout()).toMillis(), outcomeDeadlineMillis);
       return appendAndAnswer(
           ts,
           message,
@@ -330,7 +338,13 @@ final class Sending {
     } else if (members.length == 0) {
       own.finish(nobody(e));
     } else {
-      own.dispatch(members, frame);
+      // One deadline per send: the outcome deadline runs from dispatch (the handoff's was set from
+      // the send, a moment ago on this thread).
+      long writeDeadline =
+          own.token == (HANDOFF | tokenPrefix)
+              ? Long.MAX_VALUE
+              : saturatedAdd(hub.clock.millis(), outcomeDeadlineMillis);
+      own.dispatch(members, frame, writeDeadline);
     }
   }
 

@@ -153,7 +153,9 @@ public final class ThreadHub implements ThreadMessaging {
                 t.setDaemon(true);
                 return t;
               });
-      long sweep = Math.max(5, Math.min(100, settings.sendTimeout().toMillis() / 10));
+      long shortest =
+          Math.min(settings.sendTimeout().toMillis(), settings.outcomeDeadline().toMillis());
+      long sweep = Math.max(5, Math.min(100, shortest / 10));
       s.scheduleWithFixedDelay(
           () -> quietly("send expiry", maintenance::expireSends),
           sweep,

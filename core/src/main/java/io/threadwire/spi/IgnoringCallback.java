@@ -9,4 +9,7 @@ enum IgnoringCallback implements DeliveryCallback {
 
   @Override
   public void failed(TransportConnection connection, Throwable cause) {}
+
+  @Override
+  public void unconfirmed(TransportConnection connection, Throwable cause) {}
 }

@@ -128,7 +128,10 @@ class ThreadHubContractTest {
     c.held.forEach(cb -> cb.delivered(c));
     SendOutcome retry = get(hub.send(ROOM, m));
     assertThat(retry.isDuplicate()).isTrue();
-    assertThat(retry.status()).isEqualTo(SendOutcome.Status.DELIVERED);
+    // The retry delivered nothing now: QUEUED at the original's offset (issue 12).
+    assertThat(retry.status()).isEqualTo(SendOutcome.Status.QUEUED);
+    assertThat(retry.deliveredCount()).isZero();
+    assertThat(retry.offset()).hasValue(1);
   }
 
   @Test

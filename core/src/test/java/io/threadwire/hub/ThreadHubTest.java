@@ -166,7 +166,8 @@ class ThreadHubTest {
     hub.close();
     assertThat(f.join().errorKind()).contains(ErrorKind.CLOSED);
     assertThat(f.join().offset()).hasValue(1);
-    assertThat(f.join().timedOutCount()).isEqualTo(1);
+    assertThat(f.join().unconfirmedCount()).isEqualTo(1);
+    assertThat(f.join().failedCount()).isZero();
   }
 
   @Test

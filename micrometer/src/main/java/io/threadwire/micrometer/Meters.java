@@ -119,7 +119,7 @@ final class Meters {
     slot(
             registry,
             "threadwire.writes.timed.out",
-            "Connections that had not answered when a send timed out",
+            "Recipients whose write was unconfirmed when the send outcome completed (deadline or cut)",
             WRITES_TIMED_OUT)
         .tags(common)
         .register(registry);
@@ -171,9 +171,11 @@ final class Meters {
     }
     int failed = outcome.failedCount();
     if (failed > 0) {
-      int timedOut = outcome.timedOutCount();
-      SendCounts.add(cell, WRITES_FAILED, failed - timedOut);
-      SendCounts.add(cell, WRITES_TIMED_OUT, timedOut);
+      SendCounts.add(cell, WRITES_FAILED, failed);
+    }
+    int unconfirmed = outcome.unconfirmedCount();
+    if (unconfirmed > 0) {
+      SendCounts.add(cell, WRITES_TIMED_OUT, unconfirmed);
     }
   }
 

@@ -31,6 +31,25 @@ public interface KitClient extends AutoCloseable {
    */
   KitJoin join(ThreadId thread, long sinceOffset);
 
+  /** {@return true if {@link #join(ThreadId, long, long)} is supported} */
+  default boolean supportsEpoch() {
+    return false;
+  }
+
+  /**
+   * Joins {@code thread}, replaying after {@code sinceOffset} of {@code epoch}, and waits for the
+   * ack.
+   *
+   * @param thread the thread
+   * @param epoch the epoch the offset belongs to
+   * @param sinceOffset the last offset the client saw
+   * @return what the join did
+   * @throws UnsupportedOperationException unless {@link #supportsEpoch()}
+   */
+  default KitJoin join(ThreadId thread, long epoch, long sinceOffset) {
+    throw new UnsupportedOperationException("joining with an epoch is not supported");
+  }
+
   /**
    * Leaves {@code thread} and waits until the transport has processed it.
    *

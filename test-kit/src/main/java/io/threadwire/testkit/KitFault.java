@@ -7,5 +7,10 @@ public enum KitFault {
   /** Writes to the client are never acknowledged: sends run into their timeout. */
   NEVER_COMPLETE,
   /** The client's connection closes while a fan-out writes to it. */
-  CLOSE_DURING_FANOUT
+  CLOSE_DURING_FANOUT,
+  /**
+   * The write is handed to the network, then the connection is cut before the write is confirmed
+   * (as a slow consumer is): the transport reports it unconfirmed, the connection is forgotten.
+   */
+  CUT_MID_WRITE
 }

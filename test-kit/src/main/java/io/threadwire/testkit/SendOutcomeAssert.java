@@ -152,6 +152,20 @@ public final class SendOutcomeAssert extends AbstractAssert<SendOutcomeAssert, S
   }
 
   /**
+   * Checks the unconfirmed count.
+   *
+   * @param expected the expected value
+   * @return this assertion
+   */
+  public SendOutcomeAssert hasUnconfirmedCount(int expected) {
+    isNotNull();
+    if (actual.unconfirmedCount() != expected) {
+      failWithMessage("expected unconfirmedCount %s but was %s", expected, actual);
+    }
+    return this;
+  }
+
+  /**
    * Checks that the failed connections include {@code id}.
    *
    * @param id the id

@@ -272,12 +272,52 @@ public abstract class ThreadMessagingCompatibilityKit {
       for (int i = 1; i <= 5; i++) {
         send(t.messaging(), room, msg(i));
       }
+      KitClient probe = t.connect(UserId.of("probe"));
+      long epoch = probe.join(room).epoch();
       KitClient c = t.connect(UserId.of("c"));
-      KitJoin join = c.join(room, 3);
+      assumeTrue(c.supportsEpoch(), "the kit glue cannot join with an epoch");
+      KitJoin join = c.join(room, epoch, 3);
       assertThat(join.recovered()).isTrue();
       send(t.messaging(), room, msg(6));
       awaitReceived(c, 3);
       assertThat(offsets(c, room)).containsExactly(4L, 5L, 6L);
+    }
+
+    @Test
+    @DisplayName(
+        "since without an epoch never claims recovery: everything retained is replayed,"
+            + " recovered=false, missed at least 1")
+    void sinceWithoutEpochIsNotTrusted() {
+      KitTransport t = transport();
+      ThreadId room = thread("room-1");
+      for (int i = 1; i <= 5; i++) {
+        send(t.messaging(), room, msg(i));
+      }
+      KitClient c = t.connect(UserId.of("c"));
+      // The server cannot tell which epoch offset 3 belongs to (a restart may have begun a new
+      // history whose offsets 1..3 this client never saw), so it must not answer recovered=true.
+      KitJoin join = c.join(room, 3);
+      assertThat(join.joined()).isTrue();
+      assertThat(join.recovered()).isFalse();
+      assertThat(join.missed()).isPositive();
+      assertThat(join.offset()).isEqualTo(5);
+      awaitReceived(c, 5);
+      assertThat(offsets(c, room)).containsExactly(1L, 2L, 3L, 4L, 5L);
+    }
+
+    @Test
+    @DisplayName("since=0 without an epoch is unambiguous: everything, recovered")
+    void sinceZeroWithoutEpochRecovers() {
+      KitTransport t = transport();
+      ThreadId room = thread("room-1");
+      for (int i = 1; i <= 2; i++) {
+        send(t.messaging(), room, msg(i));
+      }
+      KitClient c = t.connect(UserId.of("c"));
+      KitJoin join = c.join(room, 0);
+      assertThat(join.recovered()).isTrue();
+      awaitReceived(c, 2);
+      assertThat(offsets(c, room)).containsExactly(1L, 2L);
     }
 
     @Test
@@ -391,8 +431,15 @@ public abstract class ThreadMessagingCompatibilityKit {
       Message m = Message.builder("{\"n\":1}").id("m-1").idempotencyKey("k-1").build();
       SendOutcome first = send(t.messaging(), room, m);
       SendOutcome retry = send(t.messaging(), room, m);
-      assertThat(first).isDelivered().hasOffset(1);
-      assertThat(retry).isDelivered().hasOffset(1).isDuplicate();
+      assertThat(first).isDelivered().hasOffset(1).hasDeliveredCount(1);
+      // The retry delivered nothing now: it says so, and where the original is kept.
+      assertThat(retry)
+          .isQueued()
+          .hasOffset(1)
+          .isDuplicate()
+          .hasDeliveredCount(0)
+          .hasFailedCount(0)
+          .isAccepted();
       send(t.messaging(), room, msg(2));
       awaitReceived(c, 2);
       assertThat(offsets(c, room)).containsExactly(1L, 2L);
@@ -588,7 +635,7 @@ public abstract class ThreadMessagingCompatibilityKit {
     }
 
     @Test
-    @DisplayName("writes never acknowledged: the send ends in a TIMEOUT error, never hangs")
+    @DisplayName("writes never acknowledged: the send ends QUEUED, unconfirmed, never hangs")
     void timeout() {
       KitTransport t = transport(baseSettings().withSendTimeout(Duration.ofSeconds(5)));
       assumeTrue(t.supportsFaults(), "transport does not support fault injection");
@@ -604,7 +651,91 @@ public abstract class ThreadMessagingCompatibilityKit {
       await()
           .atMost(Duration.ofSeconds(5))
           .untilAsserted(() -> assertThat(f.isDone()).as("done after the deadline").isTrue());
-      assertThat(f.join()).isError(ErrorKind.TIMEOUT).hasFailedCount(1);
+      // Kept in history, no write confirmed: QUEUED, the stalled write unconfirmed, not failed.
+      assertThat(f.join()).isQueued().hasOffset(1).hasFailedCount(0).hasUnconfirmedCount(1);
+    }
+
+    @Test
+    @DisplayName(
+        "a transient send whose writes are never acknowledged: ERROR/TIMEOUT, counted unconfirmed")
+    void timeoutTransient() {
+      KitTransport t = transport();
+      assumeTrue(t.supportsFaults(), "transport does not support fault injection");
+      ThreadId room = thread("room-1");
+      KitClient stuck = t.connect(UserId.of("stuck"), KitFault.NEVER_COMPLETE);
+      stuck.join(room);
+      CompletableFuture<SendOutcome> f =
+          t.messaging().send(room, msg(1), SendOptions.transientSend()).toCompletableFuture();
+      // Over a log that dispatches later, the outcome deadline starts at dispatch: move the clock
+      // on until the send has been dispatched and expired.
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () -> {
+                clock.advance(Duration.ofSeconds(3));
+                t.runMaintenance();
+                assertThat(f.isDone()).as("done after the deadline").isTrue();
+              });
+      assertThat(f.join()).isError(ErrorKind.TIMEOUT).hasFailedCount(0).hasUnconfirmedCount(1);
+    }
+
+    @Test
+    @DisplayName(
+        "one stalled recipient among healthy ones: the outcome completes at the outcome deadline,"
+            + " the stalled write unconfirmed, well before the send timeout")
+    void stalledRecipientDoesNotHoldTheOutcome() {
+      KitTransport t = transport(baseSettings().withSendTimeout(Duration.ofSeconds(30)));
+      assumeTrue(t.supportsFaults(), "transport does not support fault injection");
+      ThreadId room = thread("room-1");
+      KitClient ok1 = t.connect(UserId.of("ok1"));
+      KitClient stuck = t.connect(UserId.of("stuck"), KitFault.NEVER_COMPLETE);
+      KitClient ok2 = t.connect(UserId.of("ok2"));
+      ok1.join(room);
+      stuck.join(room);
+      ok2.join(room);
+      CompletableFuture<SendOutcome> f1 = t.messaging().send(room, msg(1)).toCompletableFuture();
+      CompletableFuture<SendOutcome> f2 = t.messaging().send(room, msg(2)).toCompletableFuture();
+      awaitReceived(ok1, 2);
+      awaitReceived(ok2, 2);
+      // Past the default outcome deadline (2 s), far from the send timeout (30 s).
+      clock.advance(Duration.ofSeconds(3));
+      t.runMaintenance();
+      for (CompletableFuture<SendOutcome> f : List.of(f1, f2)) {
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .untilAsserted(() -> assertThat(f.isDone()).as("done after the deadline").isTrue());
+        assertThat(f.join())
+            .isDelivered()
+            .hasDeliveredCount(2)
+            .hasFailedCount(0)
+            .hasUnconfirmedCount(1);
+      }
+    }
+
+    @Test
+    @DisplayName(
+        "a connection cut while its write is in flight is counted unconfirmed, not failed, and"
+            + " then forgotten")
+    void cutMidWriteIsUnconfirmed() {
+      KitTransport t = transport();
+      assumeTrue(t.supportsFaults(), "transport does not support fault injection");
+      ThreadId room = thread("room-1");
+      KitClient ok = t.connect(UserId.of("ok"));
+      KitClient cut = t.connect(UserId.of("cut"), KitFault.CUT_MID_WRITE);
+      ok.join(room);
+      cut.join(room);
+      assertThat(send(t.messaging(), room, msg(1)))
+          .isDelivered()
+          .hasDeliveredCount(1)
+          .hasFailedCount(0)
+          .hasUnconfirmedCount(1);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(() -> assertThat(t.messaging().connectionCount(room)).isEqualTo(1));
+      assertThat(send(t.messaging(), room, msg(2)))
+          .isDelivered()
+          .hasFailedCount(0)
+          .hasUnconfirmedCount(0);
     }
 
     @Test
