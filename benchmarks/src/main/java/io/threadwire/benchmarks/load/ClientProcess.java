@@ -51,10 +51,55 @@ final class ClientProcess implements AutoCloseable {
     reader.start();
   }
 
+  /**
+   * The core the load clients are pinned to ({@code -Dbench.clientCpu}, set by run.sh), or empty
+   * when run unpinned.
+   */
+  static final String CLIENT_CPU = System.getProperty("bench.clientCpu", "");
+
+  /** The core this server JVM was pinned to by run.sh, or empty. */
+  static final String SERVER_CPU = System.getProperty("bench.serverCpu", "");
+
+  /** Returns how the processes are pinned, for the report. */
+  static String pinning() {
+    return CLIENT_CPU.isEmpty()
+        ? "**unpinned** (no taskset or fewer than 2 cores): client and server share the cores"
+        : "server JVM pinned to CPU "
+            + SERVER_CPU
+            + " and the load client to CPU "
+            + CLIENT_CPU
+            + " with taskset";
+  }
+
+  private static List<String> pinned() {
+    List<String> cmd = new ArrayList<>();
+    if (!CLIENT_CPU.isEmpty()) {
+      cmd.add("taskset");
+      cmd.add("-c");
+      cmd.add(CLIENT_CPU);
+    }
+    return cmd;
+  }
+
+  /**
+   * Starts the C epoll fan-out client ({@code src/main/c/fanclient.c}, built by run.sh; path in
+   * {@code -Dbench.fanclient}), pinned to the client core.
+   */
+  static ClientProcess startFanClient() throws IOException {
+    String binary = System.getProperty("bench.fanclient", "benchmarks/target/fanclient");
+    if (!java.nio.file.Files.isExecutable(Path.of(binary))) {
+      throw new IOException("no fan-out client at " + binary + "; run through benchmarks/run.sh");
+    }
+    List<String> cmd = pinned();
+    cmd.add(binary);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+    return new ClientProcess(pb.start());
+  }
+
   /** Starts a client against {@code ws://host:port/path} on this JVM's class path. */
   static ClientProcess start(String host, int port, String path) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>();
+    List<String> cmd = pinned();
     cmd.add(java);
     cmd.add("-Xms512m");
     cmd.add("-Xmx1g");

@@ -4,27 +4,33 @@ import io.threadwire.ThreadId;
 import io.threadwire.benchmarks.load.Publisher.Mode;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * End-to-end fan-out over loopback: the three modes against the same sessions, interleaved A/B/C
- * per repetition, medians reported; then open-loop latency at half the measured maximum.
+ * End-to-end fan-out over loopback against the C epoll client ({@code src/main/c/fanclient.c}, one
+ * thread, pinned to its own core; the server JVM pinned to the other): Threadwire, naive Tyrus
+ * {@code sendText} on Threadwire's own sessions, and the idiomatic Netty 4.2 broadcast server
+ * ({@link NettyBroadcast}), interleaved in every repetition (the order rotates), each run a closed
+ * loop of at least {@link Options#runSeconds}; then open-loop latency at 10% and 50% of the
+ * measured maximum at N = 1,000, 200 B, for Threadwire and Netty.
  */
 final class FanOutPhase {
 
-  static final int[] SIZES = {10, 1_000, 10_000};
+  static final int[] SIZES = {100, 1_000, 10_000};
   static final int[] PAYLOADS = {200, 2_048};
   static final int WINDOW = 64;
+  static final int LATENCY_N = 1_000;
 
   private final Rig rig;
   private final Options options;
   private final Report report;
 
-  /** Medians per thread size, payload and mode. */
-  final Map<String, EnumMap<Mode, Run>> medians = new LinkedHashMap<>();
+  /** Summaries per "N/payload" and mode. */
+  final Map<String, EnumMap<Mode, Summary>> results = new LinkedHashMap<>();
 
   FanOutPhase(Rig rig, Options options, Report report) {
     this.rig = rig;
@@ -32,242 +38,325 @@ final class FanOutPhase {
     this.report = report;
   }
 
-  /** One run, or the median of runs: deliveries per second, per server CPU-second, what failed. */
-  record Run(double perSecond, double perCpuSecond, long lostOrReordered, long failedWrites) {}
+  /** One run: deliveries per second, server CPU nanoseconds per delivery, what went wrong. */
+  record Run(
+      double perSecond, double cpuNanosPerDelivery, long lost, long reordered, double seconds) {}
 
-  static String group(int n) {
-    return "g" + n;
+  /** The median and range of the repetitions, and the totals of what went wrong. */
+  record Summary(
+      double median,
+      double min,
+      double max,
+      double cpuNanosPerDelivery,
+      long lost,
+      long reordered,
+      double minSeconds) {}
+
+  static String group(Mode m, int n) {
+    return m.name().toLowerCase(java.util.Locale.ROOT) + n;
   }
 
   static ThreadId thread(int n) {
-    return ThreadId.of("t" + n);
+    return ThreadId.of("fan" + n);
   }
 
-  /** Connects every group: each thread size gets its own connections. */
-  void connect() throws IOException, InterruptedException {
-    for (int n : SIZES) {
-      long start = System.nanoTime();
-      rig.connect(group(n), n, thread(n).value());
-      if (!rig.awaitMembers(thread(n), n)) {
-        throw new IOException("thread " + thread(n) + " did not reach " + n + " members");
-      }
-      System.err.printf("connected %d clients to %s in %.1f s%n", n, thread(n), secs(start));
-    }
+  /** The delivery rate of {@code mode} at {@code n}, 200 B, or NaN if not measured. */
+  double perSecond(Mode mode, int n) {
+    return perSecond(mode, n, 200);
+  }
+
+  /** The delivery rate of {@code mode} at {@code n} and {@code payload}, or NaN. */
+  double perSecond(Mode mode, int n, int payload) {
+    EnumMap<Mode, Summary> r = results.get(n + "/" + payload);
+    return r == null ? Double.NaN : r.get(mode).median;
   }
 
   void run() throws IOException, InterruptedException {
     List<String[]> rows = new ArrayList<>();
+    List<Mode> order = new ArrayList<>(List.of(Mode.values()));
     for (int n : SIZES) {
+      connect(n);
       for (int payload : PAYLOADS) {
-        int messages = Math.max(20, options.deliveriesPerRun / n);
-        EnumMap<Mode, List<Double>> rates = new EnumMap<>(Mode.class);
-        EnumMap<Mode, List<Double>> cpu = new EnumMap<>(Mode.class);
-        EnumMap<Mode, long[]> bad = new EnumMap<>(Mode.class);
+        EnumMap<Mode, List<Run>> runs = new EnumMap<>(Mode.class);
         for (Mode m : Mode.values()) {
-          rates.put(m, new ArrayList<>());
-          cpu.put(m, new ArrayList<>());
-          bad.put(m, new long[2]);
-          once(m, n, messages, payload); // warm-up, discarded
+          runs.put(m, new ArrayList<>());
+          once(m, n, payload, (long) (options.warmupSeconds * 1e9)); // warm-up, discarded
         }
         for (int rep = 0; rep < options.repetitions; rep++) {
-          for (Mode m : Mode.values()) {
-            Run r = once(m, n, messages, payload);
-            rates.get(m).add(r.perSecond);
-            cpu.get(m).add(r.perCpuSecond);
-            bad.get(m)[0] += r.lostOrReordered;
-            bad.get(m)[1] += r.failedWrites;
+          for (Mode m : order) {
+            Run r = once(m, n, payload, (long) (options.runSeconds * 1e9));
+            runs.get(m).add(r);
+            System.err.printf(
+                "fan-out N=%d %dB rep %d %s: %.0f/s, %.0f ns CPU/delivery, %.1f s, lost %d,"
+                    + " reordered %d%n",
+                n,
+                payload,
+                rep + 1,
+                m,
+                r.perSecond,
+                r.cpuNanosPerDelivery,
+                r.seconds,
+                r.lost,
+                r.reordered);
           }
+          Collections.rotate(order, 1);
         }
-        EnumMap<Mode, Run> med = new EnumMap<>(Mode.class);
+        EnumMap<Mode, Summary> s = new EnumMap<>(Mode.class);
         for (Mode m : Mode.values()) {
-          med.put(
-              m,
-              new Run(
-                  Report.median(rates.get(m)),
-                  Report.median(cpu.get(m)),
-                  bad.get(m)[0],
-                  bad.get(m)[1]));
+          s.put(m, summarise(runs.get(m)));
         }
-        medians.put(n + "/" + payload, med);
-        Run tw = med.get(Mode.THREADWIRE);
-        Run naive = med.get(Mode.NAIVE);
-        Run raw = med.get(Mode.RAWFRAME);
+        results.put(n + "/" + payload, s);
+        Summary tw = s.get(Mode.THREADWIRE);
+        Summary naive = s.get(Mode.NAIVE);
+        Summary netty = s.get(Mode.NETTY);
         rows.add(
             new String[] {
               Report.f0(n),
               payload + " B",
-              Integer.toString(messages),
-              Report.f0(tw.perSecond),
-              Report.f0(naive.perSecond),
-              Report.f0(raw.perSecond),
-              Report.f2(tw.perSecond / naive.perSecond),
-              Report.f2(tw.perSecond / raw.perSecond),
-              Report.f0(tw.perCpuSecond),
-              Report.f0(naive.perCpuSecond),
-              Report.f0(raw.perCpuSecond),
-              tw.lostOrReordered + naive.lostOrReordered + raw.lostOrReordered + "",
+              range(tw),
+              range(netty),
+              range(naive),
+              Report.f2(tw.median / netty.median),
+              Report.f0(tw.cpuNanosPerDelivery),
+              Report.f0(netty.cpuNanosPerDelivery),
+              Report.f0(naive.cpuNanosPerDelivery),
+              Report.f1(Math.min(tw.minSeconds, Math.min(netty.minSeconds, naive.minSeconds))),
+              (tw.lost + netty.lost + naive.lost)
+                  + " / "
+                  + (tw.reordered + netty.reordered + naive.reordered)
             });
-        System.err.printf(
-            "fan-out N=%d %dB: threadwire %.0f/s naive %.0f/s rawframe %.0f/s%n",
-            n, payload, tw.perSecond, naive.perSecond, raw.perSecond);
         report.target(
-            "fan-out N=" + n + ", " + payload + " B: threadwire >= 2.0x naive",
-            Report.f2(tw.perSecond / naive.perSecond) + "x",
-            tw.perSecond >= 2.0 * naive.perSecond);
+            "fan-out N=" + n + ", " + payload + " B: threadwire >= 1.2x Netty",
+            Report.f2(tw.median / netty.median) + "x",
+            tw.median >= 1.2 * netty.median);
         report.target(
-            "fan-out N=" + n + ", " + payload + " B: threadwire >= 0.9x rawframe",
-            Report.f2(tw.perSecond / raw.perSecond) + "x",
-            tw.perSecond >= 0.9 * raw.perSecond);
+            "fan-out N=" + n + ", " + payload + " B: zero lost or reordered (all servers)",
+            (tw.lost + netty.lost + naive.lost)
+                + " lost, "
+                + (tw.reordered + netty.reordered + naive.reordered)
+                + " reordered",
+            tw.lost + netty.lost + naive.lost + tw.reordered + netty.reordered + naive.reordered
+                == 0);
       }
+      if (n == LATENCY_N && options.runs("latency")) {
+        latency();
+      }
+      close(n);
+    }
+    for (int payload : PAYLOADS) {
+      double at1k = results.get("1000/" + payload).get(Mode.THREADWIRE).median;
+      double at10k = results.get("10000/" + payload).get(Mode.THREADWIRE).median;
+      report.target(
+          "threadwire N=10,000 within 20% of N=1,000, " + payload + " B",
+          Report.f2(at10k / at1k) + "x",
+          at10k >= 0.8 * at1k);
     }
     report.section(
         "End-to-end fan-out over loopback",
-        "One server JVM (this one), one lean NIO load client process; the three modes write to the"
-            + " same sessions, interleaved threadwire/naive/rawframe in each of "
-            + options.repetitions
-            + " repetitions after one discarded warm-up round; medians. At most "
+        "Setup: "
+            + ClientProcess.pinning()
+            + ". The load client is src/main/c/fanclient.c (gcc -O2): one thread, one epoll set, it"
+            + " checks every frame's seq per connection (a lower seq counts as reordered, a jump"
+            + " counts the skipped ones as lost, missing frames at the end count as lost). Three"
+            + " servers in this JVM against the same client, interleaved, the order rotating"
+            + " each repetition: threadwire (the Tyrus adapter through the port), netty (an"
+            + " idiomatic Netty 4.2.18 broadcast server, one NIO event loop: one frame,"
+            + " retainedDuplicate per channel, void promises, one flush per channel per batch,"
+            + " writability respected) and naive (getAsyncRemote().sendText per session on"
+            + " threadwire's sessions). Each run is a closed loop of at least "
+            + options.runSeconds
+            + " s with at most "
             + WINDOW
-            + " messages in flight (a message is in flight until every recipient's write has"
-            + " completed). Deliveries/s = frames the client received / (last receipt - first"
-            + " publish); per CPU-second = frames / server process CPU time over the run.");
+            + " messages in flight, after one discarded warm-up run of "
+            + options.warmupSeconds
+            + " s per server; "
+            + options.repetitions
+            + " repetitions; median [min-max]. Deliveries/s = frames the client received / (last"
+            + " receipt - first publish). CPU/delivery = this process's CPU time over the run"
+            + " (OperatingSystemMXBean.getProcessCpuTime: the server, its publisher thread, GC and"
+            + " JIT) / frames received.");
     report.table(
         new String[] {
           "N",
           "payload",
-          "msgs/run",
-          "threadwire/s",
-          "naive/s",
-          "rawframe/s",
-          "tw/naive",
-          "tw/raw",
-          "tw per CPU-s",
-          "naive per CPU-s",
-          "raw per CPU-s",
-          "lost+reordered"
-        },
-        rows);
-  }
-
-  private Run once(Mode mode, int n, int messages, int payload)
-      throws IOException, InterruptedException {
-    rig.client.command("run " + group(n) + " " + messages + " 120000", Rig.REPLY);
-    rig.publisher.takeFailures();
-    long cpu0 = Rig.cpuNanos();
-    long t0 = System.nanoTime();
-    rig.publisher.closedLoop(mode, thread(n), messages, payload, WINDOW);
-    Map<String, String> done = rig.client.awaitDone(Rig.REPLY);
-    long cpu = Rig.cpuNanos() - cpu0;
-    long received = Long.parseLong(done.get("received"));
-    long last = Long.parseLong(done.get("last"));
-    long bad =
-        Long.parseLong(done.get("reordered"))
-            + Long.parseLong(done.get("gaps"))
-            + Math.max(0, Long.parseLong(done.get("expected")) - received);
-    if ("true".equals(done.get("timedout"))) {
-      System.err.println("run timed out: " + done);
-    }
-    return new Run(
-        received * 1e9 / Math.max(1, last - t0),
-        received * 1e9 / Math.max(1, cpu),
-        bad,
-        rig.publisher.takeFailures());
-  }
-
-  /**
-   * Open-loop latency at half the measured threadwire maximum for each thread size (the target),
-   * and at half the rawframe maximum: the load a server writing one frame per system call could
-   * carry at all, where the target's cost model (N frame writes per message) holds.
-   */
-  void latency() throws IOException, InterruptedException {
-    List<String[]> rows = new ArrayList<>();
-    for (int n : SIZES) {
-      Run tw = medians.get(n + "/200").get(Mode.THREADWIRE);
-      Run raw = medians.get(n + "/200").get(Mode.RAWFRAME);
-      double perFrame = 1e9 / raw.perSecond;
-      double bound = 1.5 * n * perFrame + 1e6;
-      latencyRow(rows, n, "50% of threadwire max", 0.5 * tw.perSecond / n, perFrame, bound, true);
-      latencyRow(rows, n, "50% of rawframe max", 0.5 * raw.perSecond / n, perFrame, bound, false);
-    }
-    report.section(
-        "Latency at 50% of the measured maximum",
-        "Open-loop publishing through the port, 200 B payloads, "
-            + options.latencySeconds
-            + " s per row, at half the median threadwire rate measured above (the target), and at"
-            + " half the rawframe rate (the load a server writing one frame per system call could"
-            + " carry). Each message carries its intended send time (System.nanoTime,"
-            + " CLOCK_MONOTONIC, shared by both processes); the client records receipt minus"
-            + " intended time in an HdrHistogram, so a stall counts against every message due"
-            + " during it (no coordinated omission). Raw frame cost = 1 / rawframe deliveries/s;"
-            + " p99 bound = 1.5 x N x raw frame cost + 1 ms.");
-    report.table(
-        new String[] {
-          "N",
-          "load",
-          "msgs/s",
-          "msgs",
-          "p50",
-          "p99",
-          "p99.9",
-          "max",
-          "raw frame cost",
-          "p99 bound",
+          "threadwire deliveries/s",
+          "netty deliveries/s",
+          "naive deliveries/s",
+          "tw/netty",
+          "tw ns CPU/delivery",
+          "netty ns CPU/delivery",
+          "naive ns CPU/delivery",
+          "shortest run s",
           "lost / reordered"
         },
         rows);
   }
 
-  private void latencyRow(
-      List<String[]> rows,
-      int n,
-      String load,
-      double rate,
-      double perFrame,
-      double bound,
-      boolean target)
-      throws IOException, InterruptedException {
-    int messages = (int) Math.max(50, Math.min(400_000, rate * options.latencySeconds));
-    rig.client.command("run " + group(n) + " " + messages + " 120000", Rig.REPLY);
-    rig.publisher.takeFailures();
-    rig.publisher.openLoop(Mode.THREADWIRE, thread(n), messages, 200, rate);
-    Map<String, String> done = rig.client.awaitDone(Rig.REPLY);
-    double p99 = Double.parseDouble(done.get("p99"));
-    long lost =
-        Long.parseLong(done.get("expected"))
-            - Long.parseLong(done.get("received"))
-            + Long.parseLong(done.get("gaps"));
-    long reordered = Long.parseLong(done.get("reordered"));
-    rows.add(
-        new String[] {
-          Report.f0(n),
-          load,
-          Report.f1(rate),
-          Integer.toString(messages),
-          Report.ms(Double.parseDouble(done.get("p50"))),
-          Report.ms(p99),
-          Report.ms(Double.parseDouble(done.get("p999"))),
-          Report.ms(Double.parseDouble(done.get("max"))),
-          Report.ms(perFrame),
-          Report.ms(bound),
-          lost + " / " + reordered
-        });
-    System.err.printf("latency N=%d at %s: p99 %.3f ms%n", n, load, p99 / 1e6);
-    if (target) {
-      report.target(
-          "p99 at 50% load, N="
-              + n
-              + " <= 1.5 x N x raw frame cost + 1 ms ("
-              + Report.ms(bound)
-              + ")",
-          Report.ms(p99),
-          p99 <= bound);
+  private void connect(int n) throws IOException, InterruptedException {
+    long start = System.nanoTime();
+    rig.fanClient.command(
+        "connect "
+            + group(Mode.THREADWIRE, n)
+            + " "
+            + rig.server.boundPort()
+            + " "
+            + n
+            + " "
+            + thread(n).value(),
+        Rig.REPLY);
+    if (!rig.awaitMembers(thread(n), n)) {
+      throw new IOException("thread " + thread(n) + " did not reach " + n + " members");
     }
-    report.target(
-        "latency N=" + n + " at " + load + ": zero lost or reordered",
-        lost + " lost, " + reordered + " reordered",
-        lost == 0 && reordered == 0);
+    rig.fanClient.command(
+        "connect " + group(Mode.NETTY, n) + " " + rig.netty.port() + " " + n + " -", Rig.REPLY);
+    if (!Publisher.await(() -> rig.netty.members() == n, 60_000)) {
+      throw new IOException("netty did not reach " + n + " members");
+    }
+    System.err.printf("connected 2 x %d clients in %.1f s%n", n, (System.nanoTime() - start) / 1e9);
   }
 
-  private static double secs(long startNanos) {
-    return (System.nanoTime() - startNanos) / 1e9;
+  void close(int n) throws IOException, InterruptedException {
+    rig.fanClient.command("close " + group(Mode.THREADWIRE, n), Rig.REPLY);
+    rig.fanClient.command("close " + group(Mode.NETTY, n), Rig.REPLY);
+    Publisher.await(() -> rig.server.connectionCount(thread(n)) == 0, 30_000);
+    Publisher.await(() -> rig.netty.members() == 0, 30_000);
+  }
+
+  /** The client group a mode's frames arrive on: naive writes to threadwire's sessions. */
+  private static String clientGroup(Mode m, int n) {
+    return group(m == Mode.NAIVE ? Mode.THREADWIRE : m, n);
+  }
+
+  private Run once(Mode mode, int n, int payload, long nanos)
+      throws IOException, InterruptedException {
+    String g = clientGroup(mode, n);
+    rig.fanClient.command("run " + g, Rig.REPLY);
+    rig.publisher.takeFailures();
+    long cpu0 = Rig.cpuNanos();
+    long t0 = System.nanoTime();
+    int sent = rig.publisher.closedLoopFor(mode, thread(n), nanos, payload, WINDOW);
+    rig.fanClient.command("stop " + g + " " + sent + " 120000", Rig.REPLY);
+    Map<String, String> done = rig.fanClient.awaitDone(Rig.REPLY);
+    long cpu = Rig.cpuNanos() - cpu0;
+    long received = Long.parseLong(done.get("received"));
+    long last = Long.parseLong(done.get("last"));
+    if ("true".equals(done.get("timedout"))) {
+      System.err.println("run timed out: " + done);
+    }
+    long failures = rig.publisher.takeFailures();
+    if (failures > 0) {
+      System.err.println(mode + " reported " + failures + " failed writes");
+    }
+    return new Run(
+        received * 1e9 / Math.max(1, last - t0),
+        (double) cpu / Math.max(1, received),
+        Long.parseLong(done.get("lost")),
+        Long.parseLong(done.get("reordered")),
+        (last - t0) / 1e9);
+  }
+
+  private static Summary summarise(List<Run> runs) {
+    List<Double> rates = new ArrayList<>();
+    List<Double> cpu = new ArrayList<>();
+    long lost = 0;
+    long reordered = 0;
+    double minSeconds = Double.MAX_VALUE;
+    for (Run r : runs) {
+      rates.add(r.perSecond);
+      cpu.add(r.cpuNanosPerDelivery);
+      lost += r.lost;
+      reordered += r.reordered;
+      minSeconds = Math.min(minSeconds, r.seconds);
+    }
+    return new Summary(
+        Report.median(rates),
+        Collections.min(rates),
+        Collections.max(rates),
+        Report.median(cpu),
+        lost,
+        reordered,
+        minSeconds);
+  }
+
+  private static String range(Summary s) {
+    return Report.f0(s.median) + " [" + Report.f0(s.min) + "-" + Report.f0(s.max) + "]";
+  }
+
+  /**
+   * Open-loop latency at 10% and 50% of each server's measured maximum, N = 1,000, 200 B: message i
+   * is due at start + i / rate and carries that intended time, and the client measures receipt
+   * minus intended time, so a stall counts against every message due during it.
+   */
+  private void latency() throws IOException, InterruptedException {
+    List<String[]> rows = new ArrayList<>();
+    int n = LATENCY_N;
+    double nettyMax = perSecond(Mode.NETTY, n);
+    double bound = 1.5 * n * (1e9 / nettyMax) + 1e6;
+    for (double load : new double[] {0.1, 0.5}) {
+      for (Mode m : new Mode[] {Mode.THREADWIRE, Mode.NETTY}) {
+        double rate = load * perSecond(m, n) / n;
+        int messages = (int) Math.max(50, rate * options.latencySeconds);
+        String g = clientGroup(m, n);
+        rig.fanClient.command("run " + g, Rig.REPLY);
+        rig.publisher.takeFailures();
+        rig.publisher.openLoop(m, thread(n), messages, 200, rate);
+        rig.fanClient.command("stop " + g + " " + messages + " 120000", Rig.REPLY);
+        Map<String, String> done = rig.fanClient.awaitDone(Rig.REPLY);
+        double p99 = Double.parseDouble(done.get("p99"));
+        long lost = Long.parseLong(done.get("lost"));
+        long reordered = Long.parseLong(done.get("reordered"));
+        rows.add(
+            new String[] {
+              m.name().toLowerCase(java.util.Locale.ROOT),
+              (int) (load * 100) + "% of its max",
+              Report.f1(rate),
+              Integer.toString(messages),
+              Report.ms(Double.parseDouble(done.get("p50"))),
+              Report.ms(p99),
+              Report.ms(Double.parseDouble(done.get("p999"))),
+              Report.ms(Double.parseDouble(done.get("max"))),
+              lost + " / " + reordered
+            });
+        System.err.printf(
+            "latency %s N=%d at %.0f%%: %.1f msgs/s p50 %.3f p99 %.3f p99.9 %.3f ms%n",
+            m,
+            n,
+            load * 100,
+            rate,
+            Double.parseDouble(done.get("p50")) / 1e6,
+            p99 / 1e6,
+            Double.parseDouble(done.get("p999")) / 1e6);
+        if (m == Mode.THREADWIRE && load == 0.5) {
+          report.target(
+              "p99 at 50% load, N=1,000 <= 1.5 x N / netty deliveries/s + 1 ms ("
+                  + Report.ms(bound)
+                  + ")",
+              Report.ms(p99),
+              p99 <= bound);
+        }
+        report.target(
+            "latency " + m + " at " + (int) (load * 100) + "%: zero lost or reordered",
+            lost + " lost, " + reordered + " reordered",
+            lost == 0 && reordered == 0);
+      }
+    }
+    report.section(
+        "Latency at fixed loads",
+        "Same pinned setup ("
+            + ClientProcess.pinning()
+            + "), N = 1,000, 200 B payloads, open loop for "
+            + options.latencySeconds
+            + " s per row at 10% and 50% of each server's median maximum measured above. Each"
+            + " message carries its intended send time (System.nanoTime = CLOCK_MONOTONIC, read by"
+            + " the C client as well); latency = receipt - intended time (no coordinated"
+            + " omission), log-linear histogram with 1/64 relative precision. p99 bound = 1.5 x N"
+            + " x (1 / netty deliveries/s) + 1 ms = "
+            + Report.ms(bound)
+            + ".");
+    report.table(
+        new String[] {
+          "server", "load", "msgs/s", "msgs", "p50", "p99", "p99.9", "max", "lost / reordered"
+        },
+        rows);
   }
 }

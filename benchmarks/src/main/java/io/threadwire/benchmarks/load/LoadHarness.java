@@ -19,19 +19,16 @@ public final class LoadHarness {
       JmhPhase.run(options, report);
     }
     try (Rig rig = Rig.start()) {
+      double max = Double.NaN;
       if (options.runs("fanout")) {
         FanOutPhase fan = new FanOutPhase(rig, options, report);
-        fan.connect();
-        fan.run();
-        if (options.runs("latency")) {
-          fan.latency();
-        }
-        if (options.runs("slow")) {
-          SlowConsumerPhase.run(rig, options, report, fan);
-        }
-        for (int n : FanOutPhase.SIZES) {
-          rig.client.command("close " + FanOutPhase.group(n), Rig.REPLY);
-        }
+        fan.run(); // and latency, at N = 1,000, if it is to run
+        max =
+            fan.perSecond(
+                Publisher.Mode.THREADWIRE, SlowConsumerPhase.N, SlowConsumerPhase.PAYLOAD);
+      }
+      if (options.runs("slow")) {
+        SlowConsumerPhase.run(rig, options, report, max);
       }
       if (options.runs("replay")) {
         ReplayPhase.run(rig, options, report);

@@ -8,9 +8,10 @@ final class Options {
   boolean jmh = true;
   String only = "fanout,latency,slow,replay,memory";
   boolean quick;
-  int repetitions = 5;
-  int deliveriesPerRun = 400_000;
-  int latencySeconds = 4;
+  int repetitions = 3;
+  double runSeconds = 3.0;
+  double warmupSeconds = 1.5;
+  int latencySeconds = 5;
   int slowSeconds = 20;
   int memoryConnections = 10_000;
   int replayMessages = 10_000;
@@ -23,20 +24,22 @@ final class Options {
         case "--no-jmh" -> o.jmh = false;
         case "--quick" -> {
           o.quick = true;
-          o.repetitions = 2;
-          o.deliveriesPerRun = 60_000;
+          o.repetitions = 1;
+          o.runSeconds = 1.0;
+          o.warmupSeconds = 0.5;
           o.latencySeconds = 2;
           o.slowSeconds = 6;
           o.memoryConnections = 2_000;
         }
         case "--repetitions" -> o.repetitions = Integer.parseInt(args[++i]);
+        case "--run-seconds" -> o.runSeconds = Double.parseDouble(args[++i]);
         case "--out" -> o.out = Path.of(args[++i]);
         case "--only" -> o.only = args[++i];
         default ->
             throw new IllegalArgumentException(
                 "unknown option "
                     + args[i]
-                    + "; known: --no-jmh, --quick, --repetitions N, --out FILE, --only PHASES (comma-separated of "
+                    + "; known: --no-jmh, --quick, --repetitions N, --run-seconds S, --out FILE, --only PHASES (comma-separated of "
                     + "fanout,latency,slow,replay,memory; latency and slow need fanout)");
       }
     }

@@ -6,24 +6,17 @@ import io.threadwire.ThreadId;
 import io.threadwire.tyrus.BenchAccess;
 import io.threadwire.tyrus.BenchAccess.Member;
 import io.threadwire.tyrus.TyrusThreadMessaging;
-import java.net.SocketAddress;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
-import org.glassfish.grizzly.Buffer;
-import org.glassfish.grizzly.CompletionHandler;
-import org.glassfish.grizzly.Connection;
-import org.glassfish.grizzly.EmptyCompletionHandler;
-import org.glassfish.grizzly.WriteResult;
-import org.glassfish.grizzly.memory.Buffers;
 
 /**
- * Publishes a run of messages to one thread in one of the three fan-out modes, against the same
- * sessions. Every mode carries the same frame text ({@code seq} and the intended send time {@code
- * t} first in the payload), so the client does the same work whatever the mode.
+ * Publishes a run of messages to one thread in one of the fan-out modes, against the same sessions.
+ * Every mode carries the same frame text ({@code seq} and the intended send time {@code t} first in
+ * the payload), so the client does the same work whatever the mode.
  */
 final class Publisher {
 
@@ -33,15 +26,19 @@ final class Publisher {
     THREADWIRE,
     /** A list of sessions and {@code getAsyncRemote().sendText} per session. */
     NAIVE,
-    /** The frame built once and the same bytes written to each session's Grizzly connection. */
-    RAWFRAME
+    /**
+     * The same frame text through the idiomatic Netty 4.2 broadcast server, {@link NettyBroadcast}.
+     */
+    NETTY
   }
 
   private final TyrusThreadMessaging server;
+  private final NettyBroadcast netty;
   private final LongAdder failed = new LongAdder();
 
-  Publisher(TyrusThreadMessaging server) {
+  Publisher(TyrusThreadMessaging server, NettyBroadcast netty) {
     this.server = server;
+    this.netty = netty;
   }
 
   /** Returns the number of writes that failed since the last call, and resets it. */
@@ -50,20 +47,22 @@ final class Publisher {
   }
 
   /**
-   * Sends {@code count} messages as fast as {@code window} messages in flight allow (a message is
-   * in flight until every recipient's write has completed); returns when the last one is handed
-   * over.
+   * Sends messages as fast as {@code window} in flight allow until {@code nanos} have passed since
+   * the first; returns how many were sent (seq 1 to that) once the last is handed over.
    */
-  void closedLoop(Mode mode, ThreadId thread, int count, int payloadBytes, int window)
+  int closedLoopFor(Mode mode, ThreadId thread, long nanos, int payloadBytes, int window)
       throws InterruptedException {
     Semaphore inFlight = new Semaphore(window);
-    List<Member> members =
-        mode == Mode.THREADWIRE ? List.of() : BenchAccess.members(server, thread);
-    for (int seq = 1; seq <= count; seq++) {
+    List<Member> members = mode == Mode.NAIVE ? BenchAccess.members(server, thread) : List.of();
+    long start = System.nanoTime();
+    int seq = 0;
+    while (System.nanoTime() - start < nanos) {
       inFlight.acquire();
+      seq++;
       publish(mode, thread, members, seq, System.nanoTime(), payloadBytes, inFlight::release);
     }
     inFlight.acquire(window);
+    return seq;
   }
 
   /**
@@ -72,8 +71,7 @@ final class Publisher {
    * it, and the client's histogram sees it (no coordinated omission).
    */
   void openLoop(Mode mode, ThreadId thread, int count, int payloadBytes, double perSecond) {
-    List<Member> members =
-        mode == Mode.THREADWIRE ? List.of() : BenchAccess.members(server, thread);
+    List<Member> members = mode == Mode.NAIVE ? BenchAccess.members(server, thread) : List.of();
     long start = System.nanoTime();
     double period = 1e9 / perSecond;
     int seq = 1;
@@ -138,32 +136,8 @@ final class Publisher {
           done.run();
         }
       }
-      case RAWFRAME -> {
-        byte[] frame = BenchAccess.frame(BenchAccess.messageFrame(thread, seq, "m" + seq, payload));
-        AtomicInteger left = new AtomicInteger(members.size());
-        CompletionHandler<WriteResult<Buffer, SocketAddress>> onWrite =
-            new EmptyCompletionHandler<>() {
-              @Override
-              public void completed(WriteResult<Buffer, SocketAddress> result) {
-                if (left.decrementAndGet() == 0) {
-                  done.run();
-                }
-              }
-
-              @Override
-              public void failed(Throwable throwable) {
-                Publisher.this.failed.increment();
-                completed(null);
-              }
-            };
-        for (Member member : members) {
-          Connection<SocketAddress> c = member.tcp();
-          c.write(Buffers.wrap(c.getMemoryManager(), frame), onWrite);
-        }
-        if (members.isEmpty()) {
-          done.run();
-        }
-      }
+      case NETTY ->
+          netty.broadcast(BenchAccess.messageFrame(thread, seq, "m" + seq, payload), done);
     }
   }
 

@@ -29,12 +29,20 @@ final class Rig implements AutoCloseable {
 
   final TyrusThreadMessaging server;
   final ClientProcess client;
+  final NettyBroadcast netty;
+  final ClientProcess fanClient;
   final Publisher publisher;
 
-  private Rig(TyrusThreadMessaging server, ClientProcess client) {
+  private Rig(
+      TyrusThreadMessaging server,
+      ClientProcess client,
+      NettyBroadcast netty,
+      ClientProcess fanClient) {
     this.server = server;
     this.client = client;
-    this.publisher = new Publisher(server);
+    this.netty = netty;
+    this.fanClient = fanClient;
+    this.publisher = new Publisher(server, netty);
   }
 
   static Rig start() throws IOException {
@@ -60,7 +68,18 @@ final class Rig implements AutoCloseable {
                 HistoryPolicies.uniform(HistoryPolicy.defaults()).withPrefix("replay.", replay));
     TyrusThreadMessaging server = TyrusThreadMessaging.create(settings, hub);
     server.start();
-    return new Rig(server, ClientProcess.start(HOST, server.boundPort(), PATH));
+    NettyBroadcast netty;
+    try {
+      netty = NettyBroadcast.start(HOST, PATH);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while starting the Netty baseline", e);
+    }
+    return new Rig(
+        server,
+        ClientProcess.start(HOST, server.boundPort(), PATH),
+        netty,
+        ClientProcess.startFanClient());
   }
 
   /** Connects {@code count} client connections as {@code group}, each joined to {@code threads}. */
@@ -147,7 +166,9 @@ final class Rig implements AutoCloseable {
 
   @Override
   public void close() {
+    fanClient.close();
     client.close();
+    netty.close();
     server.close();
   }
 }

@@ -18,6 +18,8 @@ final class SlowConsumerPhase {
   static final int SLOW = N / 100;
   static final int PAYLOAD = 2_048;
   static final String SLOW_GROUP = "slow";
+  static final String GROUP = "slowbase";
+  static final ThreadId THREAD = ThreadId.of("slow" + N);
 
   /** The slow clients' fixed socket receive buffer: small, as on a congested mobile link. */
   static final int SLOW_RECEIVE_BUFFER = 64 * 1024;
@@ -33,12 +35,20 @@ final class SlowConsumerPhase {
       long cutOffMillis,
       long failedWrites) {}
 
-  static void run(Rig rig, Options options, Report report, FanOutPhase fan)
+  /**
+   * Runs the phase at half of {@code maxDeliveriesPerSecond} (threadwire at N and PAYLOAD, from the
+   * fan-out phase; NaN if it did not run, then at an assumed 400,000 deliveries/s).
+   */
+  static void run(Rig rig, Options options, Report report, double maxDeliveriesPerSecond)
       throws IOException, InterruptedException {
-    double max = fan.medians.get(N + "/" + PAYLOAD).get(Mode.THREADWIRE).perSecond() / N;
+    double max = (Double.isNaN(maxDeliveriesPerSecond) ? 400_000 : maxDeliveriesPerSecond) / N;
     double rate = 0.5 * max;
     int messages = (int) (rate * options.slowSeconds);
-    ThreadId thread = FanOutPhase.thread(N);
+    ThreadId thread = THREAD;
+    rig.connect(GROUP, N, THREAD.value());
+    if (!rig.awaitMembers(THREAD, N)) {
+      throw new IOException("thread " + THREAD + " did not reach " + N + " members");
+    }
     Result healthy = once(rig, rate, messages, false);
     rig.client.command(
         "connect " + SLOW_GROUP + " " + SLOW + " " + thread.value() + " " + SLOW_RECEIVE_BUFFER,
@@ -54,6 +64,7 @@ final class SlowConsumerPhase {
       Thread.sleep(100); // polling the client's view; nothing to wait on in this process
     }
     rig.client.command("close " + SLOW_GROUP, Rig.REPLY);
+    rig.client.command("close " + GROUP, Rig.REPLY);
     double keep = stalled.healthyPerConnPerSecond / healthy.healthyPerConnPerSecond;
     report.section(
         "Slow consumers",
@@ -126,8 +137,8 @@ final class SlowConsumerPhase {
 
   private static Result once(Rig rig, double rate, int messages, boolean slow)
       throws IOException, InterruptedException {
-    String group = FanOutPhase.group(N);
-    ThreadId thread = FanOutPhase.thread(N);
+    String group = GROUP;
+    ThreadId thread = THREAD;
     long before = Rig.heapAfterGc();
     AtomicLong peak = new AtomicLong(before);
     AtomicLong cutAt = new AtomicLong(-1);
