@@ -93,7 +93,8 @@ class StalledRecipientTest {
     DeliveryTest.join(a, ROOM);
     DeliveryTest.join(b, ROOM);
     stalledReader(m.uri().getPort());
-    assertThat(m.connectionCount(ROOM)).isEqualTo(3);
+    // The raw reader's join is handled on the server's thread: wait (bounded) until it counts.
+    await().atMost(10, TimeUnit.SECONDS).until(() -> m.connectionCount(ROOM) == 3);
 
     String payload = "\"" + "x".repeat(32 * 1024) + "\"";
     SendOutcome stalled = null;
