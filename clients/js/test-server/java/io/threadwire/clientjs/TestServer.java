@@ -187,6 +187,8 @@ public final class TestServer {
           .append(o.deliveredCount())
           .append(",\"failed\":")
           .append(o.failedCount())
+          .append(",\"unconfirmed\":")
+          .append(o.unconfirmedCount())
           .append('}');
     }
     return b.append(']').toString();
