@@ -10,7 +10,10 @@ import io.threadwire.ThreadId;
  * @param status {@code DELIVERED}, {@code QUEUED}, {@code NO_RECIPIENTS} or {@code ERROR}
  * @param accepted true unless the status is {@code ERROR}
  * @param deliveredCount connections written to
- * @param failedCount connections whose write failed or timed out
+ * @param failedCount connections known not to have received it (refused, or failed before it was
+ *     handed to the network)
+ * @param unconfirmedCount connections whose write was not confirmed by the outcome deadline, or was
+ *     in flight when the connection was cut (they may have it)
  * @param offset the history offset, null if the message was not stored
  * @param duplicate true if this answers a retry with an idempotency key already seen
  * @param errorKind why it failed, null unless the status is {@code ERROR}
@@ -22,6 +25,7 @@ record OutcomeJson(
     boolean accepted,
     int deliveredCount,
     int failedCount,
+    int unconfirmedCount,
     Long offset,
     boolean duplicate,
     String errorKind,
@@ -34,6 +38,7 @@ record OutcomeJson(
         o.isAccepted(),
         o.deliveredCount(),
         o.failedCount(),
+        o.unconfirmedCount(),
         o.offset().isPresent() ? o.offset().getAsLong() : null,
         o.isDuplicate(),
         o.errorKind().map(Enum::name).orElse(null),

@@ -95,6 +95,7 @@ abstract class HttpApiEndToEndTest {
         assertThat(r.text("status")).isEqualTo("DELIVERED");
         assertThat(r.json().path("deliveredCount").asInt()).isEqualTo(1);
         assertThat(r.json().path("failedCount").asInt()).isZero();
+        assertThat(r.json().path("unconfirmedCount").asInt()).isZero();
         await().until(() -> client.frames("message").size() == 1);
         JsonNode frame = client.frames("message").get(0);
         assertThat(frame.path("offset").asLong()).isEqualTo(r.json().path("offset").asLong());
