@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 
 /**
  * Publishes a run of messages to one thread in one of the fan-out modes, against the same sessions.
@@ -35,6 +37,12 @@ final class Publisher {
   private final TyrusThreadMessaging server;
   private final NettyBroadcast netty;
   private final LongAdder failed = new LongAdder();
+  private final LongAdder unconfirmed = new LongAdder();
+
+  /** Send-to-outcome latency of THREADWIRE sends, from each message's intended send time. */
+  private final Recorder outcomeLatency = new Recorder(3);
+
+  private final AtomicInteger pending = new AtomicInteger();
 
   Publisher(TyrusThreadMessaging server, NettyBroadcast netty) {
     this.server = server;
@@ -44,6 +52,24 @@ final class Publisher {
   /** Returns the number of writes that failed since the last call, and resets it. */
   long takeFailures() {
     return failed.sumThenReset();
+  }
+
+  /** Returns the number of writes counted unconfirmed since the last call, and resets it. */
+  long takeUnconfirmed() {
+    return unconfirmed.sumThenReset();
+  }
+
+  /**
+   * Returns the send-to-outcome latencies (nanoseconds, from each message's intended send time) of
+   * the THREADWIRE sends completed since the last call, and starts a new interval.
+   */
+  Histogram takeOutcomeLatency() {
+    return outcomeLatency.getIntervalHistogram();
+  }
+
+  /** Returns how many THREADWIRE sends have not completed their outcome yet. */
+  int pendingOutcomes() {
+    return pending.get();
   }
 
   /**
@@ -102,15 +128,19 @@ final class Publisher {
     switch (mode) {
       case THREADWIRE -> {
         Message m = Message.builder(payload).id("m" + seq).build();
+        pending.incrementAndGet();
         server
             .send(thread, m)
             .whenComplete(
                 (o, e) -> {
+                  outcomeLatency.recordValue(Math.max(0, System.nanoTime() - intendedNanos));
                   if (e != null || o.status() == SendOutcome.Status.ERROR) {
                     failed.increment();
                   } else {
                     failed.add(o.failedCount());
+                    unconfirmed.add(o.unconfirmedCount());
                   }
+                  pending.decrementAndGet();
                   done.run();
                 });
       }

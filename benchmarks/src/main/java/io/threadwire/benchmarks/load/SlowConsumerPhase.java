@@ -2,10 +2,12 @@ package io.threadwire.benchmarks.load;
 
 import io.threadwire.ThreadId;
 import io.threadwire.benchmarks.load.Publisher.Mode;
+import io.threadwire.hub.HubSettings;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
 
 /**
  * Slow consumers: 1% of a thread's clients stop reading. The healthy clients' rate and p99 are
@@ -33,7 +35,9 @@ final class SlowConsumerPhase {
       long peakGrowth,
       long endGrowth,
       long cutOffMillis,
-      long failedWrites) {}
+      long failedWrites,
+      long unconfirmedWrites,
+      Histogram outcome) {}
 
   /**
    * Runs the phase at half of {@code maxDeliveriesPerSecond} (threadwire at N and PAYLOAD, from the
@@ -100,7 +104,8 @@ final class SlowConsumerPhase {
           "healthy p99",
           "heap growth (peak / end)",
           "slow cut off after",
-          "writes counted failed"
+          "writes counted failed / unconfirmed",
+          "send-to-outcome p50 / p99 / max"
         },
         List.of(row("all healthy", healthy), row(SLOW + " slow + " + N + " healthy", stalled)));
     report.target(
@@ -117,11 +122,26 @@ final class SlowConsumerPhase {
         (growth >> 10) + " KiB",
         growth <= bound);
     report.target(
-        "slow consumers: every slow client cut off and counted failed",
+        "slow consumers: every slow client cut off and counted failed or unconfirmed",
         stalled.cutOffMillis < 0
             ? "not cut within the run"
-            : stalled.cutOffMillis + " ms, " + stalled.failedWrites + " failed writes",
-        stalled.cutOffMillis >= 0 && stalled.failedWrites >= SLOW);
+            : stalled.cutOffMillis
+                + " ms, "
+                + stalled.failedWrites
+                + " failed / "
+                + stalled.unconfirmedWrites
+                + " unconfirmed writes",
+        stalled.cutOffMillis >= 0 && stalled.failedWrites + stalled.unconfirmedWrites >= SLOW);
+    // Issue 12: a stalled recipient holds no outcome longer than the outcome deadline (plus the
+    // time the healthy writes take), whatever the write timeout.
+    long deadline = HubSettings.defaults().outcomeDeadline().toNanos();
+    long worst = stalled.outcome.getMaxValue();
+    report.target(
+        "stalled recipients: every send's outcome within the outcome deadline ("
+            + HubSettings.defaults().outcomeDeadline().toMillis()
+            + " ms) + 250 ms",
+        Report.ms(worst) + " max",
+        worst <= deadline + 250_000_000L);
   }
 
   private static String[] row(String name, Result r) {
@@ -131,7 +151,12 @@ final class SlowConsumerPhase {
       Report.ms(r.p99),
       (r.peakGrowth >> 10) + " KiB / " + (r.endGrowth >> 10) + " KiB",
       r.cutOffMillis < 0 ? "-" : r.cutOffMillis + " ms",
-      Long.toString(r.failedWrites)
+      r.failedWrites + " / " + r.unconfirmedWrites,
+      Report.ms(r.outcome.getValueAtPercentile(50))
+          + " / "
+          + Report.ms(r.outcome.getValueAtPercentile(99))
+          + " / "
+          + Report.ms(r.outcome.getMaxValue())
     };
   }
 
@@ -160,6 +185,8 @@ final class SlowConsumerPhase {
             },
             "heap-sampler");
     rig.publisher.takeFailures();
+    rig.publisher.takeUnconfirmed();
+    rig.publisher.takeOutcomeLatency();
     long t0 = System.nanoTime();
     sampler.start();
     rig.publisher.openLoop(Mode.THREADWIRE, thread, messages, PAYLOAD, rate);
@@ -170,7 +197,11 @@ final class SlowConsumerPhase {
     }
     sampler.interrupt();
     sampler.join();
+    // Every outcome is complete once the last is: the outcome deadline bounds each of them.
+    Publisher.await(() -> rig.publisher.pendingOutcomes() == 0, 30_000);
     long failed = rig.publisher.takeFailures();
+    long unconfirmed = rig.publisher.takeUnconfirmed();
+    Histogram outcome = rig.publisher.takeOutcomeLatency();
     long last = Long.parseLong(done.get("last"));
     double perConn = Long.parseLong(done.get("healthyReceived")) / (double) N * 1e9 / (last - t0);
     return new Result(
@@ -179,6 +210,8 @@ final class SlowConsumerPhase {
         Math.max(0, peak.get() - before),
         Math.max(0, end - before),
         cutAt.get() < 0 ? -1 : (cutAt.get() - t0) / 1_000_000,
-        failed);
+        failed,
+        unconfirmed,
+        outcome);
   }
 }
