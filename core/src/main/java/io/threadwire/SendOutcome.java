@@ -124,6 +124,7 @@ public final class SendOutcome {
   private final boolean duplicate;
   private final ErrorKind errorKind;
   private final Throwable cause;
+  private final Remote remote; // null: the outcome of one node only
   // Null for DELIVERED and QUEUED until asked for: built from the other fields on demand, it
   // spares every send a string it rarely needs (see reason()).
   private String reason;
@@ -138,6 +139,31 @@ public final class SendOutcome {
       ErrorKind errorKind,
       Throwable cause,
       String reason) {
+    this(
+        status,
+        delivered,
+        failedConnections,
+        unconfirmed,
+        offset,
+        duplicate,
+        errorKind,
+        cause,
+        reason,
+        null);
+  }
+
+  private SendOutcome(
+      Status status,
+      int delivered,
+      List<ConnectionId> failedConnections,
+      int unconfirmed,
+      long offset,
+      boolean duplicate,
+      ErrorKind errorKind,
+      Throwable cause,
+      String reason,
+      Remote remote) {
+    this.remote = remote;
     this.status = status;
     this.delivered = delivered;
     this.failedConnections = List.copyOf(failedConnections);
@@ -326,6 +352,115 @@ public final class SendOutcome {
         "duplicate of an earlier send (idempotency key already seen): nothing delivered now");
   }
 
+  /**
+   * {@return what other nodes reported, when the send went over a thread log shared by several
+   * nodes that reports deliveries (the Redis backplane); empty for a send that only this node's
+   * recipients could get} When present, {@link #deliveredCount()}, {@link #failedCount()} and
+   * {@link #unconfirmedCount()} are cluster totals: this node's plus the other nodes' reports.
+   */
+  public Optional<Remote> remote() {
+    return Optional.ofNullable(remote);
+  }
+
+  /**
+   * {@return this node's outcome combined with what other nodes reported} The counts are summed;
+   * the status follows the same rules as on one node, over the cluster's totals:
+   *
+   * <ul>
+   *   <li>at least one write confirmed anywhere: {@link Status#DELIVERED};
+   *   <li>else, stored: {@link Status#QUEUED} with the offset, whether or not every node answered;
+   *   <li>else (transient, or history off): {@link ErrorKind#TIMEOUT} if any write is unconfirmed
+   *       or any node that received the message did not report in time, {@link
+   *       ErrorKind#TRANSPORT_FAILURE} if every write failed, {@link Status#NO_RECIPIENTS} if
+   *       nobody anywhere was a recipient.
+   * </ul>
+   *
+   * An error of this node other than {@code TIMEOUT} and {@code TRANSPORT_FAILURE} (closing, the
+   * encoder) stays that error, with the counts summed, unless another node confirmed a write. A
+   * duplicate is returned as is: it delivered nothing anywhere.
+   *
+   * @param remote what the other nodes reported
+   */
+  public SendOutcome withRemote(Remote remote) {
+    Objects.requireNonNull(remote, "remote");
+    if (duplicate) {
+      return this;
+    }
+    Remote merged = this.remote == null ? remote : this.remote.plus(remote);
+    int ok =
+        deliveredCount() - (this.remote == null ? 0 : this.remote.delivered) + merged.delivered;
+    int unknown =
+        unconfirmed - (this.remote == null ? 0 : this.remote.unconfirmed) + merged.unconfirmed;
+    int failedTotal = failedConnections.size() + merged.failed;
+    long kept = offset;
+    if (ok > 0) {
+      return new SendOutcome(
+          Status.DELIVERED, ok, failedConnections, unknown, kept, false, null, null, null, merged);
+    }
+    boolean local =
+        status == Status.ERROR
+            && errorKind != ErrorKind.TIMEOUT
+            && errorKind != ErrorKind.TRANSPORT_FAILURE;
+    if (local) {
+      return new SendOutcome(
+          status, 0, failedConnections, unknown, kept, false, errorKind, cause, reason(), merged);
+    }
+    if (kept > 0) {
+      return new SendOutcome(
+          Status.QUEUED, 0, failedConnections, unknown, kept, false, null, null, null, merged);
+    }
+    int silent = merged.nodesExpected - merged.nodesConfirmed;
+    if (unknown > 0 || silent > 0) {
+      String why =
+          "no write was confirmed on any node ("
+              + unknown
+              + " unconfirmed, "
+              + failedTotal
+              + " failed, "
+              + silent
+              + " of "
+              + merged.nodesExpected
+              + " other node(s) did not report in time); the message was not kept";
+      return new SendOutcome(
+          Status.ERROR,
+          0,
+          failedConnections,
+          unknown,
+          kept,
+          false,
+          ErrorKind.TIMEOUT,
+          new java.util.concurrent.TimeoutException(why),
+          why,
+          merged);
+    }
+    if (failedTotal > 0) {
+      String why =
+          "every write on every node failed (" + failedTotal + "); the message was not kept";
+      return new SendOutcome(
+          Status.ERROR,
+          0,
+          failedConnections,
+          0,
+          kept,
+          false,
+          ErrorKind.TRANSPORT_FAILURE,
+          cause,
+          why,
+          merged);
+    }
+    return new SendOutcome(
+        Status.NO_RECIPIENTS,
+        0,
+        List.of(),
+        0,
+        -1,
+        false,
+        null,
+        null,
+        "no recipients on any node",
+        merged);
+  }
+
   /** {@return how the send ended} */
   public Status status() {
     return status;
@@ -343,10 +478,11 @@ public final class SendOutcome {
 
   /**
    * {@return the number of recipients known not to have received the message: the write was refused
-   * or failed before it was handed to the network} Always the size of {@link #failedConnections()}.
+   * or failed before it was handed to the network} The size of {@link #failedConnections()}, plus
+   * {@link Remote#failedCount()} of other nodes when {@link #remote()} is present.
    */
   public int failedCount() {
-    return failedConnections.size();
+    return remote == null ? failedConnections.size() : failedConnections.size() + remote.failed;
   }
 
   /**
@@ -371,7 +507,10 @@ public final class SendOutcome {
     return unconfirmed;
   }
 
-  /** {@return the connections whose write failed, in no particular order} */
+  /**
+   * {@return the connections of this node whose write failed, in no particular order} Other nodes'
+   * failed connections are counted in {@link #failedCount()}, not named.
+   */
   public List<ConnectionId> failedConnections() {
     return failedConnections;
   }
@@ -419,6 +558,15 @@ public final class SendOutcome {
                       // Not "yet": the thread may have had members that have since gone.
                       ? "no live connections; kept in history at offset " + offset
                       : "every write failed; kept in history at offset " + offset;
+      if (remote != null) {
+        r =
+            r
+                + " ("
+                + remote.nodesConfirmed
+                + " of "
+                + remote.nodesExpected
+                + " other nodes reported)";
+      }
       reason = r; // racy but benign: every thread computes the same string
     }
     return r;
@@ -434,6 +582,7 @@ public final class SendOutcome {
         && duplicate == s.duplicate
         && errorKind == s.errorKind
         && failedConnections.equals(s.failedConnections)
+        && Objects.equals(remote, s.remote)
         && Objects.equals(cause, s.cause)
         && reason().equals(s.reason());
   }
@@ -459,10 +608,142 @@ public final class SendOutcome {
     if (duplicate) {
       sb.append(", duplicate");
     }
+    if (remote != null) {
+      sb.append(", remote=").append(remote);
+    }
     sb.append(", reason=").append(reason());
     if (cause != null) {
       sb.append(", cause=").append(cause);
     }
     return sb.append('}').toString();
+  }
+
+  /**
+   * What the other nodes of a cluster reported for one send: how many received it, how many
+   * reported what their local recipients got before the deadline, and the sum of those reports.
+   * Counts here are the other nodes' only; the outcome's counts are cluster totals. Immutable.
+   *
+   * <p>A node that received the message but did not report in time ({@code nodesConfirmed() <
+   * nodesExpected()}) is not counted anywhere else: how many recipients it had is unknown. A node
+   * that reported counts 0 if it had no recipient.
+   */
+  public static final class Remote {
+
+    private final int nodesExpected;
+    private final int nodesConfirmed;
+    private final int delivered;
+    private final int failed;
+    private final int unconfirmed;
+
+    private Remote(
+        int nodesExpected, int nodesConfirmed, int delivered, int failed, int unconfirmed) {
+      this.nodesExpected = nodesExpected;
+      this.nodesConfirmed = nodesConfirmed;
+      this.delivered = delivered;
+      this.failed = failed;
+      this.unconfirmed = unconfirmed;
+    }
+
+    /**
+     * {@return the other nodes' part of an outcome}
+     *
+     * @param nodesExpected other nodes that received the message
+     * @param nodesConfirmed of those, the nodes that reported in time
+     * @param delivered their recipients whose write was confirmed
+     * @param failed their recipients known not to have received it
+     * @param unconfirmed their recipients whose write was neither confirmed nor known failed
+     * @throws IllegalArgumentException if a count is negative or more nodes confirmed than expected
+     */
+    public static Remote of(
+        int nodesExpected, int nodesConfirmed, int delivered, int failed, int unconfirmed) {
+      if (nodesExpected < 0
+          || nodesConfirmed < 0
+          || nodesConfirmed > nodesExpected
+          || delivered < 0
+          || failed < 0
+          || unconfirmed < 0) {
+        throw new IllegalArgumentException(
+            "invalid remote counts: nodes "
+                + nodesConfirmed
+                + "/"
+                + nodesExpected
+                + ", delivered "
+                + delivered
+                + ", failed "
+                + failed
+                + ", unconfirmed "
+                + unconfirmed);
+      }
+      return new Remote(nodesExpected, nodesConfirmed, delivered, failed, unconfirmed);
+    }
+
+    Remote plus(Remote o) {
+      return new Remote(
+          nodesExpected + o.nodesExpected,
+          nodesConfirmed + o.nodesConfirmed,
+          delivered + o.delivered,
+          failed + o.failed,
+          unconfirmed + o.unconfirmed);
+    }
+
+    /** {@return how many other nodes received the message (were subscribed to its thread)} */
+    public int nodesExpected() {
+      return nodesExpected;
+    }
+
+    /** {@return how many of them reported their recipients' outcome before the deadline} */
+    public int nodesConfirmed() {
+      return nodesConfirmed;
+    }
+
+    /** {@return true if every node that received the message reported in time} */
+    public boolean isComplete() {
+      return nodesConfirmed == nodesExpected;
+    }
+
+    /** {@return the other nodes' recipients whose write was confirmed} */
+    public int deliveredCount() {
+      return delivered;
+    }
+
+    /** {@return the other nodes' recipients known not to have received the message} */
+    public int failedCount() {
+      return failed;
+    }
+
+    /** {@return the other nodes' recipients whose write was neither confirmed nor known failed} */
+    public int unconfirmedCount() {
+      return unconfirmed;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Remote r
+          && nodesExpected == r.nodesExpected
+          && nodesConfirmed == r.nodesConfirmed
+          && delivered == r.delivered
+          && failed == r.failed
+          && unconfirmed == r.unconfirmed;
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(nodesExpected, nodesConfirmed, delivered, failed, unconfirmed);
+    }
+
+    @Override
+    public String toString() {
+      return "Remote{nodes "
+          + nodesConfirmed
+          + "/"
+          + nodesExpected
+          + ", delivered="
+          + delivered
+          + ", failed="
+          + failed
+          + ", unconfirmed="
+          + unconfirmed
+          + "}";
+    }
   }
 }

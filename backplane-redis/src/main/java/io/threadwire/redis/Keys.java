@@ -4,9 +4,10 @@ import io.threadwire.ThreadId;
 
 /**
  * The Redis keys and channel of one thread: {@code <prefix>:{<thread>}:meta}, {@code :stream},
- * {@code :idz}, {@code :idh} and the channel {@code :ch}. The thread id is the Redis Cluster hash
- * tag, so all of a thread's keys live in one slot and one script may touch them; thread ids cannot
- * contain braces, so the tag is always exactly the thread id.
+ * {@code :idz}, {@code :idh} and the channel {@code :ch}; and each node's report channel (see
+ * {@link #reportChannel}). The thread id is the Redis Cluster hash tag, so all of a thread's keys
+ * live in one slot and one script may touch them; thread ids cannot contain braces, so the tag is
+ * always exactly the thread id.
  */
 record Keys(byte[][] keys, byte[] channel) {
 
@@ -20,6 +21,15 @@ record Keys(byte[][] keys, byte[] channel) {
           Codec.utf8(base + "idh")
         },
         Codec.utf8(base + "ch"));
+  }
+
+  /**
+   * Returns the channel on which node {@code node} receives other nodes' delivery reports: {@code
+   * <prefix>:node:{<node>}:rep}. It does not start with {@code <prefix>:{}, so it is never taken
+   * for a thread's channel; the node id is its hash tag, for sharded pub/sub on Redis Cluster.
+   */
+  static byte[] reportChannel(String prefix, String node) {
+    return Codec.utf8(prefix + ":node:{" + node + "}:rep");
   }
 
   /** Returns the channel name prefix shared by every thread's channel under {@code prefix}. */

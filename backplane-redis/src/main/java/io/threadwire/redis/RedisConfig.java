@@ -24,7 +24,8 @@ public final class RedisConfig {
           "command-timeout",
           "connect-timeout",
           "position-check-interval",
-          "min-key-ttl");
+          "min-key-ttl",
+          "outcome-deadline");
 
   private RedisConfig() {}
 
@@ -54,6 +55,7 @@ public final class RedisConfig {
         "position-check-interval",
         () -> b.positionCheckInterval(c.getDuration("position-check-interval")));
     set(c, "min-key-ttl", () -> b.minKeyTtl(c.getDuration("min-key-ttl")));
+    set(c, "outcome-deadline", () -> b.outcomeDeadline(c.getDuration("outcome-deadline")));
     return b.build();
   }
 

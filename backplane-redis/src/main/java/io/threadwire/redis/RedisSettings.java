@@ -18,6 +18,7 @@ public final class RedisSettings {
   private final Duration connectTimeout;
   private final Duration positionCheckInterval;
   private final Duration minKeyTtl;
+  private final Duration outcomeDeadline;
 
   private RedisSettings(Builder b) {
     this.uri = b.uri;
@@ -26,11 +27,13 @@ public final class RedisSettings {
     this.connectTimeout = b.connectTimeout;
     this.positionCheckInterval = b.positionCheckInterval;
     this.minKeyTtl = b.minKeyTtl;
+    this.outcomeDeadline = b.outcomeDeadline;
   }
 
   /**
    * Returns the defaults: {@code redis://127.0.0.1:6379}, prefix {@code threadwire}, 2 s command
-   * and connect timeouts, a position check every second, keys kept at least 10 minutes.
+   * and connect timeouts, a position check every second, keys kept at least 10 minutes, other
+   * nodes' delivery reports awaited 1 s.
    *
    * @return the default settings
    */
@@ -60,6 +63,7 @@ public final class RedisSettings {
     b.connectTimeout = connectTimeout;
     b.positionCheckInterval = positionCheckInterval;
     b.minKeyTtl = minKeyTtl;
+    b.outcomeDeadline = outcomeDeadline;
     return b;
   }
 
@@ -119,6 +123,17 @@ public final class RedisSettings {
     return minKeyTtl;
   }
 
+  /**
+   * Returns how long after Redis answered an append or publish the sender waits for the delivery
+   * reports of the other nodes that received it; a node that has not reported by then counts as not
+   * confirmed in the send's outcome.
+   *
+   * @return the outcome deadline
+   */
+  public Duration outcomeDeadline() {
+    return outcomeDeadline;
+  }
+
   @Override
   public String toString() {
     return "RedisSettings{uri="
@@ -133,6 +148,8 @@ public final class RedisSettings {
         + positionCheckInterval
         + ", minKeyTtl="
         + minKeyTtl
+        + ", outcomeDeadline="
+        + outcomeDeadline
         + "}";
   }
 
@@ -144,6 +161,7 @@ public final class RedisSettings {
     private Duration connectTimeout = Duration.ofSeconds(2);
     private Duration positionCheckInterval = Duration.ofSeconds(1);
     private Duration minKeyTtl = Duration.ofMinutes(10);
+    private Duration outcomeDeadline = Duration.ofSeconds(1);
 
     private Builder() {}
 
@@ -231,6 +249,17 @@ public final class RedisSettings {
             "minKeyTtl must be between 1s and 365 days, got " + minKeyTtl);
       }
       this.minKeyTtl = minKeyTtl;
+      return this;
+    }
+
+    /**
+     * Sets how long the sender waits for other nodes' delivery reports.
+     *
+     * @param outcomeDeadline positive, at most 5 minutes
+     * @return this builder
+     */
+    public Builder outcomeDeadline(Duration outcomeDeadline) {
+      this.outcomeDeadline = positive("outcomeDeadline", outcomeDeadline);
       return this;
     }
 

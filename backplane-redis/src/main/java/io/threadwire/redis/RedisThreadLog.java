@@ -14,6 +14,8 @@ import io.threadwire.HistoryPolicy;
 import io.threadwire.Message;
 import io.threadwire.ThreadId;
 import io.threadwire.spi.AppendResult;
+import io.threadwire.spi.DeliveryReport;
+import io.threadwire.spi.LogEntry;
 import io.threadwire.spi.LogHealth;
 import io.threadwire.spi.LogListener;
 import io.threadwire.spi.LogPolicy;
@@ -30,8 +32,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -69,10 +71,14 @@ public final class RedisThreadLog implements ThreadLog {
   private volatile boolean closed;
   private final AtomicInteger toLose = new AtomicInteger();
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final byte[] reportChannel;
+  private volatile RemoteReports reports;
+  private volatile boolean reportsPaused;
 
   private RedisThreadLog(RedisSettings settings, Clock clock) {
     this.settings = settings;
     this.clock = clock;
+    this.reportChannel = Keys.reportChannel(settings.keyPrefix(), self);
   }
 
   /**
@@ -139,6 +145,8 @@ public final class RedisThreadLog implements ThreadLog {
         connection = c.connect(ByteArrayCodec.INSTANCE);
         pubsub = c.connectPubSub(ByteArrayCodec.INSTANCE);
         pubsub.addListener(new Listener());
+        // Other nodes' delivery reports for this node's sends; Lettuce resubscribes on reconnect.
+        pubsub.sync().subscribe(reportChannel);
         String sha = connection.sync().scriptLoad(script.source());
         if (!script.sha().equals(sha)) {
           throw new IllegalStateException(
@@ -150,13 +158,17 @@ public final class RedisThreadLog implements ThreadLog {
             "cannot start the Redis thread log at " + redacted(settings.uri()) + ": " + e, e);
       }
       client = c;
-      checker =
-          Executors.newSingleThreadScheduledExecutor(
+      ScheduledThreadPoolExecutor timer =
+          new ScheduledThreadPoolExecutor(
+              1,
               r -> {
                 Thread t = new Thread(r, "threadwire-redis-position-check");
                 t.setDaemon(true);
                 return t;
               });
+      timer.setRemoveOnCancelPolicy(true); // most outcome deadlines are cancelled
+      checker = timer;
+      reports = new RemoteReports(timer, settings.outcomeDeadline().toMillis());
       long every = settings.positionCheckInterval().toMillis();
       checker.scheduleWithFixedDelay(this::checkPositions, every, every, TimeUnit.MILLISECONDS);
       LOG.info(
@@ -191,23 +203,68 @@ public final class RedisThreadLog implements ThreadLog {
               AppendResult.Status.NOT_STORED, "history is disabled for thread " + thread));
     }
     long size = message.sizeEstimate();
-    return call(
-        "append",
+    RemoteReports.Collector c = collector(token);
+    return withRemote(
         thread,
-        policy,
-        r -> appendResult(thread, history, size, r),
-        "append",
-        Integer.toString(history.maxMessages()),
-        Long.toString(history.maxBytes()),
-        Long.toString(history.maxAge().toMillis()),
-        history.overflow().name(),
-        message.idempotencyKey().orElse(""),
-        Long.toString(policy.idempotencyWindow().toMillis()),
-        Integer.toString(policy.idempotencyMaxKeys()),
-        Long.toString(size),
-        self,
-        Long.toString(token),
-        message);
+        c,
+        call(
+            "append",
+            thread,
+            policy,
+            r -> remote(thread, c, appendResult(thread, history, size, r), r),
+            "append",
+            Integer.toString(history.maxMessages()),
+            Long.toString(history.maxBytes()),
+            Long.toString(history.maxAge().toMillis()),
+            history.overflow().name(),
+            message.idempotencyKey().orElse(""),
+            Long.toString(policy.idempotencyWindow().toMillis()),
+            Integer.toString(policy.idempotencyMaxKeys()),
+            Long.toString(size),
+            self,
+            Long.toString(token),
+            message));
+  }
+
+  private RemoteReports.Collector collector(long token) {
+    RemoteReports r = reports;
+    return r == null ? null : r.open(token);
+  }
+
+  /** Cancels the collector of a send that failed. */
+  private static <T> CompletableFuture<T> withRemote(
+      ThreadId thread, RemoteReports.Collector c, CompletableFuture<T> call) {
+    if (c == null) {
+      return call;
+    }
+    return call.whenComplete(
+        (r, e) -> {
+          if (e != null) {
+            c.cancel();
+          }
+        });
+  }
+
+  /**
+   * Adds the remote part to a stored or published answer: PUBLISH's receiver count (the script's
+   * 4th answer) less this node's own subscription, and the stage of their reports.
+   */
+  private AppendResult remote(
+      ThreadId thread, RemoteReports.Collector c, AppendResult result, List<Object> r) {
+    if (c == null) {
+      return result;
+    }
+    if (result.status() != AppendResult.Status.APPENDED
+        && result.status() != AppendResult.Status.PUBLISHED) {
+      c.cancel();
+      return result;
+    }
+    boolean selfSubscribed;
+    synchronized (channels) {
+      selfSubscribed = channels.containsKey(thread);
+    }
+    int others = (int) Math.max(0, Wire.number(r.get(3)) - (selfSubscribed ? 1 : 0));
+    return result.withRemote(others, c.expect(others));
   }
 
   private static AppendResult appendResult(
@@ -241,15 +298,72 @@ public final class RedisThreadLog implements ThreadLog {
 
   @Override
   public CompletionStage<AppendResult> publish(ThreadId thread, Message message, long token) {
-    return call(
-        "publish",
+    RemoteReports.Collector c = collector(token);
+    return withRemote(
         thread,
-        null,
-        r -> AppendResult.published(Wire.number(r.get(1)), Wire.number(r.get(2))),
-        "publish",
-        self,
-        Long.toString(token),
-        message);
+        c,
+        call(
+            "publish",
+            thread,
+            null,
+            r ->
+                remote(
+                    thread,
+                    c,
+                    AppendResult.published(Wire.number(r.get(1)), Wire.number(r.get(2))),
+                    r),
+            "publish",
+            self,
+            Long.toString(token),
+            message));
+  }
+
+  /**
+   * Returns true: the answers to appends and publishes carry how many other nodes received the
+   * entry and the stage of their delivery reports, collected on this node's report channel until
+   * {@link RedisSettings#outcomeDeadline()}.
+   *
+   * @return true
+   */
+  @Override
+  public boolean reportsDeliveries() {
+    return true;
+  }
+
+  /**
+   * Publishes this node's delivery report for an entry of another node on that node's report
+   * channel; never blocks, never throws, and drops the report if Redis cannot take it (the sender
+   * then counts this node as not confirmed).
+   *
+   * @param entry an entry this log delivered, with the appending node's receipt
+   * @param report what this node's recipients got
+   */
+  @Override
+  public void report(LogEntry entry, DeliveryReport report) {
+    Wire.Receipt to = Wire.receipt(entry.receipt());
+    if (to == null || reportsPaused || closed) {
+      return;
+    }
+    try {
+      redis()
+          .publish(
+              Keys.reportChannel(settings.keyPrefix(), to.node()),
+              RemoteReports.encode(to.token(), report))
+          .exceptionally(
+              e -> {
+                LOG.debug("delivery report for {} not published: {}", entry, e.toString());
+                return 0L;
+              });
+    } catch (RuntimeException e) {
+      LOG.debug("delivery report for {} not published: {}", entry, e.toString());
+    }
+  }
+
+  /**
+   * Stops (or resumes) publishing this node's delivery reports, as a hung node would; for tests.
+   */
+  void pauseReports(boolean paused) {
+    reportsPaused = paused;
   }
 
   @Override
@@ -454,6 +568,16 @@ public final class RedisThreadLog implements ThreadLog {
     }
   }
 
+  /**
+   * Returns true: every node on the same Redis and key prefix subscribes to the same threads.
+   *
+   * @return true
+   */
+  @Override
+  public boolean isShared() {
+    return true;
+  }
+
   /** Disconnects from Redis; later calls fail. Idempotent; never throws. */
   @Override
   public void close() {
@@ -521,6 +645,13 @@ public final class RedisThreadLog implements ThreadLog {
   private final class Listener extends RedisPubSubAdapter<byte[], byte[]> {
     @Override
     public void message(byte[] channel, byte[] message) {
+      if (java.util.Arrays.equals(channel, reportChannel)) {
+        RemoteReports r = reports;
+        if (r != null) {
+          r.received(message);
+        }
+        return;
+      }
       ThreadChannel ch = channel(channel);
       if (ch == null || toLose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         return;

@@ -57,7 +57,31 @@ final class Wire {
         offset == 0
             ? LogEntry.transientEntry(thread, epoch, after, message, token)
             : LogEntry.stored(thread, epoch, offset, message, Long.parseLong(h[4]), token);
-    return new Notice(epoch, seq, e);
+    return new Notice(epoch, seq, withReceipt(e, h[5], h[6], self));
+  }
+
+  /**
+   * Returns {@code e} with the receipt {@code "<origin> <token>"} when another node appended it:
+   * where this node's delivery report goes (see {@link #receipt}).
+   */
+  static LogEntry withReceipt(LogEntry e, String origin, String token, String self) {
+    return origin.isEmpty() || origin.equals(self) ? e : e.withReceipt(origin + " " + token);
+  }
+
+  /** A parsed receipt: the appending node and its token. */
+  record Receipt(String node, long token) {}
+
+  /** Parses a receipt made by {@link #withReceipt}, or returns null if it is not one. */
+  static Receipt receipt(String receipt) {
+    int sp = receipt.indexOf(' ');
+    if (sp <= 0) {
+      return null;
+    }
+    try {
+      return new Receipt(receipt.substring(0, sp), Long.parseLong(receipt.substring(sp + 1)));
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   /** Parses the script's answer to a read. */
@@ -95,6 +119,7 @@ final class Wire {
               Codec.decode(body, 0),
               at,
               origin.equals(self) ? token : LogEntry.FOREIGN);
+      e = withReceipt(e, origin, Long.toString(token), self);
       entries.add(new Stored(offset, seq, e));
     }
     return new Read(epoch, number(r.get(1)), number(r.get(2)), number(r.get(3)) != 0, entries);

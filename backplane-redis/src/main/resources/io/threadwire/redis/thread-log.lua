@@ -56,10 +56,10 @@ if op == 'publish' then
   -- ARGV[5] origin, ARGV[6] token, ARGV[7] body
   local top = redis.call('HGET', meta, 'top')
   local seq = redis.call('HINCRBY', meta, 'seq', 1)
-  redis.call('PUBLISH', channel, header(seq, 0, top, 0, ARGV[5], ARGV[6]) .. ARGV[7])
+  local receivers = redis.call('PUBLISH', channel, header(seq, 0, top, 0, ARGV[5], ARGV[6]) .. ARGV[7])
   redis.call('HSET', meta, 'last', ARGV[3])
   touch(meta)
-  return {'PUBLISHED', epoch, top}
+  return {'PUBLISHED', epoch, top, receivers}
 end
 
 if op == 'read' then
@@ -141,5 +141,7 @@ if key ~= '' then
 end
 touch(meta)
 touch(stream)
-redis.call('PUBLISH', channel, header(seq, top, top - 1, ARGV[3], ARGV[13], ARGV[14]) .. ARGV[15])
-return {'APPENDED', epoch, tostring(top)}
+local receivers = redis.call('PUBLISH', channel,
+  header(seq, top, top - 1, ARGV[3], ARGV[13], ARGV[14]) .. ARGV[15])
+-- The 4th element: how many subscribers (nodes, the appender's own included) got the message.
+return {'APPENDED', epoch, tostring(top), receivers}

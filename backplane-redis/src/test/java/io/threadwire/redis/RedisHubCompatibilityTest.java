@@ -113,6 +113,16 @@ class RedisHubCompatibilityTest extends ThreadMessagingCompatibilityKit {
       return toKit(client.join(thread, Since.offset(sinceOffset)));
     }
 
+    @Override
+    public boolean supportsEpoch() {
+      return true;
+    }
+
+    @Override
+    public KitJoin join(ThreadId thread, long epoch, long sinceOffset) {
+      return toKit(client.join(thread, Since.position(epoch, sinceOffset)));
+    }
+
     private static KitJoin toKit(JoinResult r) {
       return r.isMember()
           ? KitJoin.accepted(r.epoch(), r.offset(), r.recovered(), r.missed())

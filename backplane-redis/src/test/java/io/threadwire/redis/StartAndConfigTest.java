@@ -61,6 +61,25 @@ class StartAndConfigTest {
   }
 
   @Test
+  @DisplayName("the outcome deadline is read, 1s by default, and a bad one is refused by its key")
+  void outcomeDeadline() {
+    assertThat(RedisSettings.defaults().outcomeDeadline()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(
+            RedisConfig.settings(
+                    ConfigFactory.parseString("threadwire.redis.outcome-deadline = 250ms")
+                        .withFallback(ConfigFactory.load()))
+                .outcomeDeadline())
+        .isEqualTo(Duration.ofMillis(250));
+    assertThatThrownBy(
+            () ->
+                RedisConfig.settings(
+                    ConfigFactory.parseString("threadwire.redis.outcome-deadline = 0s")
+                        .withFallback(ConfigFactory.load())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("threadwire.redis.outcome-deadline");
+  }
+
+  @Test
   @DisplayName("an unknown key is refused with its full key")
   void unknownKeyRefused() {
     assertThatThrownBy(

@@ -42,15 +42,22 @@ final class Sending {
   /** {@link HubSettings#outcomeDeadline()} in milliseconds, read once. */
   private final long outcomeDeadlineMillis;
 
+  /** Whether the log collects other nodes' delivery reports ({@link Reports}), read once. */
+  private final boolean reporting;
+
   Sending(ThreadHub hub) {
     this.hub = hub;
     this.outcomeDeadlineMillis = hub.settings.outcomeDeadline().toMillis();
     this.sameClockLog = hub.log instanceof InMemoryThreadLog m && m.runsOn(hub.clock) ? m : null;
+    this.reporting = hub.log.reportsDeliveries();
   }
 
   CompletionStage<SendOutcome> send(ThreadId thread, Message message, SendOptions options) {
     ThreadState ts = hub.threads.get(thread);
-    if (ts == null && (options.isTransient() || !hub.threads.policyFor(thread).enabled())) {
+    if (ts == null
+        && (options.isTransient() || !hub.threads.policyFor(thread).enabled())
+        && !hub.log.isShared()) {
+      // Nobody here and nothing to keep; over a shared log other nodes may have members.
       return CompletableFuture.completedFuture(SendOutcome.noRecipients());
     }
     if (ts == null) {
@@ -179,8 +186,8 @@ final class Sending {
     if (fanOut.token == (HANDOFF | tokenPrefix)) {
       section.handoff = fanOut;
     }
+    CompletionStage<AppendResult> stage;
     try {
-      CompletionStage<AppendResult> stage;
       try {
         stage =
             store
@@ -207,7 +214,8 @@ final class Sending {
       }
     }
     // A copy when the outcome is remembered, so a caller cancelling it cannot touch the memory.
-    return keyed ? fanOut.future.copy() : fanOut.future;
+    CompletionStage<SendOutcome> local = keyed ? fanOut.future.copy() : fanOut.future;
+    return reporting ? Reports.combine(local, stage) : local;
   }
 
   private SendOutcome subscribeFailed(ThreadId thread, Throwable err) {
@@ -314,9 +322,12 @@ final class Sending {
     }
     TransportConnection[] members = ts.members;
     boolean joining = ts.hasJoining();
+    boolean report = own == null && reporting && !e.receipt().isEmpty();
     if (members.length == 0 && !joining) {
       if (own != null) {
         own.finish(nobody(e));
+      } else if (report) {
+        Reports.nobody(hub.log, e, 0);
       }
       return;
     }
@@ -324,6 +335,8 @@ final class Sending {
     if (text == null) {
       if (own != null) {
         own.finish(Outcomes.encodingFailed(e.message(), e.offset()));
+      } else if (report) {
+        Reports.nobody(hub.log, e, members.length);
       }
       return;
     }
@@ -333,7 +346,10 @@ final class Sending {
         j.buffered.add(frame);
       }
     }
-    if (own == null) {
+    if (report) {
+      Reports.dispatch(
+          hub, ts, e, members, frame, saturatedAdd(hub.clock.millis(), outcomeDeadlineMillis));
+    } else if (own == null) {
       sendIgnoring(members, frame);
     } else if (members.length == 0) {
       own.finish(nobody(e));

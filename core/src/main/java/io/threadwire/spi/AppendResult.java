@@ -1,6 +1,8 @@
 package io.threadwire.spi;
 
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A {@link ThreadLog}'s answer to one append or publish. Immutable. A failure (the log could not be
@@ -31,12 +33,79 @@ public final class AppendResult {
   private final long epoch;
   private final long offset;
   private final String detail;
+  private final int remoteNodes;
+  private final CompletionStage<DeliveryReport> remoteReports; // null: the log reports no nodes
 
   private AppendResult(Status status, long epoch, long offset, String detail) {
+    this(status, epoch, offset, detail, 0, null);
+  }
+
+  private AppendResult(
+      Status status,
+      long epoch,
+      long offset,
+      String detail,
+      int remoteNodes,
+      CompletionStage<DeliveryReport> remoteReports) {
     this.status = status;
     this.epoch = epoch;
     this.offset = offset;
     this.detail = detail;
+    this.remoteNodes = remoteNodes;
+    this.remoteReports = remoteReports;
+  }
+
+  /**
+   * Returns this answer of a log that {@linkplain ThreadLog#reportsDeliveries() reports
+   * deliveries}, with how many other nodes received the entry and the stage of their reports.
+   *
+   * @param nodes other nodes that received the entry (0 if none did)
+   * @param reports completes, within the log's own deadline, with the sum of the reports that
+   *     arrived in time (fewer nodes than {@code nodes} if some did not answer); never
+   *     exceptionally
+   * @return this answer with the remote part
+   * @throws IllegalArgumentException if this is not {@code APPENDED} or {@code PUBLISHED}, or
+   *     {@code nodes} is negative
+   */
+  public AppendResult withRemote(int nodes, CompletionStage<DeliveryReport> reports) {
+    if (status != Status.APPENDED && status != Status.PUBLISHED) {
+      throw new IllegalArgumentException(status + " reached no node");
+    }
+    if (nodes < 0) {
+      throw new IllegalArgumentException("nodes must be >= 0, got " + nodes);
+    }
+    return new AppendResult(
+        status, epoch, offset, detail, nodes, Objects.requireNonNull(reports, "reports"));
+  }
+
+  /**
+   * Returns true if the log told how many other nodes received the entry ({@link #withRemote}).
+   *
+   * @return true if the log told how many other nodes received the entry
+   */
+  public boolean hasRemote() {
+    return remoteReports != null;
+  }
+
+  /**
+   * Returns how many other nodes received the entry; 0 without a remote part.
+   *
+   * @return how many other nodes received the entry; 0 without a remote part
+   */
+  public int remoteNodes() {
+    return remoteNodes;
+  }
+
+  /**
+   * Returns the stage of the other nodes' reports; completed with {@link DeliveryReport#none()}
+   * without a remote part.
+   *
+   * @return the stage of the other nodes' reports
+   */
+  public CompletionStage<DeliveryReport> remoteReports() {
+    return remoteReports != null
+        ? remoteReports
+        : CompletableFuture.completedFuture(DeliveryReport.none());
   }
 
   /**
@@ -135,6 +204,7 @@ public final class AppendResult {
         && status == r.status
         && epoch == r.epoch
         && offset == r.offset
+        && remoteNodes == r.remoteNodes
         && detail.equals(r.detail);
   }
 
@@ -152,6 +222,7 @@ public final class AppendResult {
         + ", offset="
         + offset
         + (detail.isEmpty() ? "" : ", " + detail)
+        + (remoteReports == null ? "" : ", remote nodes=" + remoteNodes)
         + "}";
   }
 }

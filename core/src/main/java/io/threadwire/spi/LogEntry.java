@@ -26,6 +26,7 @@ public final class LogEntry {
   private final Message message;
   private final long storedAtMillis;
   private final long token;
+  private final String receipt;
 
   private LogEntry(
       ThreadId thread,
@@ -35,6 +36,19 @@ public final class LogEntry {
       Message message,
       long storedAtMillis,
       long token) {
+    this(thread, epoch, offset, after, message, storedAtMillis, token, "");
+  }
+
+  private LogEntry(
+      ThreadId thread,
+      long epoch,
+      long offset,
+      long after,
+      Message message,
+      long storedAtMillis,
+      long token,
+      String receipt) {
+    this.receipt = receipt;
     this.thread = Objects.requireNonNull(thread, "thread");
     this.message = Objects.requireNonNull(message, "message");
     this.epoch = epoch;
@@ -155,6 +169,36 @@ public final class LogEntry {
     return token;
   }
 
+  /**
+   * Returns where this node's {@linkplain ThreadLog#report delivery report} for the entry goes, in
+   * the log's own terms (for example the appending node and its token); empty when the log wants no
+   * report (an entry of this node, or a log that does not {@linkplain ThreadLog#reportsDeliveries()
+   * report deliveries}).
+   *
+   * @return where this node's delivery report goes; empty when none is wanted
+   */
+  public String receipt() {
+    return receipt;
+  }
+
+  /**
+   * Returns a copy of this entry whose delivery report goes to {@code receipt}.
+   *
+   * @param receipt where the report goes, in the log's own terms; empty for none
+   * @return a copy with {@code receipt}
+   */
+  public LogEntry withReceipt(String receipt) {
+    return new LogEntry(
+        thread,
+        epoch,
+        offset,
+        after,
+        message,
+        storedAtMillis,
+        token,
+        Objects.requireNonNull(receipt, "receipt"));
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof LogEntry e
@@ -163,6 +207,7 @@ public final class LogEntry {
         && after == e.after
         && storedAtMillis == e.storedAtMillis
         && token == e.token
+        && receipt.equals(e.receipt)
         && thread.equals(e.thread)
         && message.equals(e.message);
   }

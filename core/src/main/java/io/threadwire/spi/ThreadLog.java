@@ -103,6 +103,41 @@ public interface ThreadLog extends AutoCloseable {
   default void maintain() {}
 
   /**
+   * Returns true if other instances (other nodes) may subscribe to the same threads, so an entry
+   * may have recipients the caller does not know of: the hub then hands every send to the log, even
+   * for a thread it tracks no member of. The default, for a log private to one hub, is false.
+   *
+   * @return true if other instances may subscribe to the same threads
+   */
+  default boolean isShared() {
+    return false;
+  }
+
+  /**
+   * Returns true if the log tells the sender what other nodes delivered: its {@code APPENDED} and
+   * {@code PUBLISHED} answers carry a {@linkplain AppendResult#withRemote remote part}, and the
+   * entries it hands to subscribers from other nodes carry a {@linkplain LogEntry#receipt()
+   * receipt}, for which the hub calls {@link #report} once its local outcome of the entry is known.
+   * The default is false: outcomes count this node's recipients only.
+   *
+   * @return true if the log collects other nodes' delivery reports
+   */
+  default boolean reportsDeliveries() {
+    return false;
+  }
+
+  /**
+   * Hands the log this node's delivery report for {@code entry}, an entry from another node with a
+   * non-empty {@linkplain LogEntry#receipt() receipt}; called once per such entry, after its local
+   * outcome completed (bounded by the hub's outcome deadline), outside every lock of the hub. Must
+   * not block and never throws. The default ignores it.
+   *
+   * @param entry the entry as the log delivered it
+   * @param report what this node's recipients got
+   */
+  default void report(LogEntry entry, DeliveryReport report) {}
+
+  /**
    * Returns what the log holds in this process; the default reports {@link LogStats#NONE}.
    *
    * @return what the log holds in this process; the default reports {@link LogStats#NONE}

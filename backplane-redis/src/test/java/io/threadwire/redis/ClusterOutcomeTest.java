@@ -1,0 +1,239 @@
+package io.threadwire.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.threadwire.Message;
+import io.threadwire.SendOptions;
+import io.threadwire.SendOutcome;
+import io.threadwire.SendOutcome.ErrorKind;
+import io.threadwire.SendOutcome.Status;
+import io.threadwire.ThreadId;
+import io.threadwire.UserId;
+import io.threadwire.hub.HubSettings;
+import io.threadwire.inmemory.InMemoryClient;
+import io.threadwire.inmemory.InMemoryThreadMessaging;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Cluster-wide outcomes against the real Redis: two nodes (hubs over two {@link RedisThreadLog}s on
+ * the same key prefix); the sender has no client of its own, the other node has {@code K}. The
+ * outcome's remote part counts the other nodes only, never the sender itself.
+ */
+class ClusterOutcomeTest {
+
+  private static final int K = 3;
+  private static final Duration OUTCOME_DEADLINE = Duration.ofMillis(300);
+  private static final ThreadId ROOM = ThreadId.of("cluster-room");
+
+  private final List<AutoCloseable> open = new ArrayList<>();
+
+  @BeforeAll
+  static void redis() {
+    RedisTestSupport.requireRedis();
+  }
+
+  @AfterAll
+  static void cleanUp() {
+    RedisTestSupport.deleteOwnKeys();
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    for (int i = open.size() - 1; i >= 0; i--) {
+      open.get(i).close();
+    }
+  }
+
+  private RedisThreadLog log(RedisSettings settings) {
+    return RedisThreadLog.create(settings.toBuilder().outcomeDeadline(OUTCOME_DEADLINE).build());
+  }
+
+  private InMemoryThreadMessaging node(RedisThreadLog log) {
+    InMemoryThreadMessaging m =
+        InMemoryThreadMessaging.builder().settings(HubSettings.defaults()).threadLog(log).build();
+    m.start();
+    open.add(m);
+    return m;
+  }
+
+  private List<InMemoryClient> clients(InMemoryThreadMessaging node, int n) {
+    List<InMemoryClient> cs = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      InMemoryClient c = node.connect(UserId.of("u" + i));
+      assertThat(c.join(ROOM).isMember()).isTrue();
+      cs.add(c);
+    }
+    return cs;
+  }
+
+  private static SendOutcome send(InMemoryThreadMessaging node, Message m, SendOptions o) {
+    return node.send(ROOM, m, o).toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+  }
+
+  @Test
+  @DisplayName("a sender with no client of its own gets DELIVERED with the other node's count, 1/1")
+  void deliveredByTheOtherNode() {
+    RedisSettings s = RedisTestSupport.settings();
+    InMemoryThreadMessaging a = node(log(s));
+    InMemoryThreadMessaging b = node(log(s));
+    List<InMemoryClient> onB = clients(b, K);
+
+    SendOutcome stored = send(a, Message.of("hello"), SendOptions.defaults());
+    SendOutcome passing = send(a, Message.of("psst"), SendOptions.transientSend());
+
+    assertThat(stored.status()).isEqualTo(Status.DELIVERED);
+    assertThat(stored.deliveredCount()).isEqualTo(K);
+    assertThat(stored.failedCount()).isZero();
+    assertThat(stored.unconfirmedCount()).isZero();
+    assertThat(stored.offset()).hasValue(1);
+    assertThat(stored.remote()).isPresent();
+    SendOutcome.Remote r = stored.remote().orElseThrow();
+    assertThat(r.nodesExpected()).isEqualTo(1);
+    assertThat(r.nodesConfirmed()).isEqualTo(1);
+    assertThat(r.deliveredCount()).isEqualTo(K);
+    assertThat(stored.reason()).contains("1 of 1 other nodes reported");
+    assertThat(passing.status()).isEqualTo(Status.DELIVERED);
+    assertThat(passing.deliveredCount()).isEqualTo(K);
+    for (InMemoryClient c : onB) {
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> c.received().size() == 2);
+    }
+  }
+
+  @Test
+  @DisplayName("a node that reports counts with the sender's own clients: totals over the cluster")
+  void totalsAddUp() {
+    RedisSettings s = RedisTestSupport.settings();
+    InMemoryThreadMessaging a = node(log(s));
+    InMemoryThreadMessaging b = node(log(s));
+    clients(a, 2);
+    clients(b, K);
+
+    SendOutcome o = send(a, Message.of("all"), SendOptions.defaults());
+
+    assertThat(o.status()).isEqualTo(Status.DELIVERED);
+    assertThat(o.deliveredCount()).isEqualTo(2 + K);
+    assertThat(o.remote().orElseThrow().deliveredCount()).isEqualTo(K);
+    assertThat(o.remote().orElseThrow().isComplete()).isTrue();
+  }
+
+  @Test
+  @DisplayName("alone on the thread, the sender sees 0 other nodes: QUEUED, remote 0/0")
+  void noOtherNode() {
+    InMemoryThreadMessaging a = node(log(RedisTestSupport.settings()));
+
+    SendOutcome o = send(a, Message.of("alone"), SendOptions.defaults());
+
+    assertThat(o.status()).isEqualTo(Status.QUEUED);
+    assertThat(o.remote().orElseThrow().nodesExpected()).isZero();
+    assertThat(send(a, Message.of("t"), SendOptions.transientSend()).status())
+        .isEqualTo(Status.NO_RECIPIENTS);
+  }
+
+  @Test
+  @DisplayName("a node that received but does not report: after the deadline QUEUED, 0 of 1 nodes")
+  void silentNodeStored() {
+    RedisSettings s = RedisTestSupport.settings();
+    InMemoryThreadMessaging a = node(log(s));
+    RedisThreadLog silent = log(s);
+    InMemoryThreadMessaging b = node(silent);
+    List<InMemoryClient> onB = clients(b, K);
+    silent.pauseReports(true);
+
+    SendOutcome stored = send(a, Message.of("x"), SendOptions.defaults());
+    SendOutcome passing = send(a, Message.of("y"), SendOptions.transientSend());
+
+    assertThat(stored.status()).isEqualTo(Status.QUEUED);
+    assertThat(stored.offset()).hasValue(1);
+    assertThat(stored.deliveredCount()).isZero();
+    assertThat(stored.remote().orElseThrow().nodesExpected()).isEqualTo(1);
+    assertThat(stored.remote().orElseThrow().nodesConfirmed()).isZero();
+    // The silent node's recipients are not known, so they are not counted as unconfirmed.
+    assertThat(stored.unconfirmedCount()).isZero();
+    assertThat(passing.status()).isEqualTo(Status.ERROR);
+    assertThat(passing.errorKind()).contains(ErrorKind.TIMEOUT);
+    assertThat(passing.reason()).contains("1 of 1 other node(s) did not report");
+    assertThat(passing.remote().orElseThrow().nodesConfirmed()).isZero();
+    // The node did deliver; only its report was missing.
+    for (InMemoryClient c : onB) {
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> c.received().size() == 2);
+    }
+  }
+
+  @Test
+  @DisplayName("a raw subscriber that never reports: DELIVERED with 1 of 2 nodes confirmed")
+  void rawSubscriberNeverReports() {
+    RedisSettings s = RedisTestSupport.settings();
+    InMemoryThreadMessaging a = node(log(s));
+    InMemoryThreadMessaging b = node(log(s));
+    clients(b, K);
+    RedisClient client = RedisClient.create(RedisTestSupport.URI);
+    open.add(client::shutdown);
+    StatefulRedisPubSubConnection<String, String> raw = client.connectPubSub();
+    open.add(raw);
+    raw.sync().subscribe(s.keyPrefix() + ":{" + ROOM.value() + "}:ch");
+
+    SendOutcome o = send(a, Message.of("x"), SendOptions.defaults());
+
+    assertThat(o.status()).isEqualTo(Status.DELIVERED);
+    assertThat(o.deliveredCount()).isEqualTo(K);
+    assertThat(o.remote().orElseThrow().nodesExpected()).isEqualTo(2);
+    assertThat(o.remote().orElseThrow().nodesConfirmed()).isEqualTo(1);
+    assertThat(o.remote().orElseThrow().isComplete()).isFalse();
+  }
+
+  @Test
+  @DisplayName("Redis down: ERROR within the command timeout, and the message is never delivered")
+  void redisDown() {
+    Duration timeout = Duration.ofMillis(500);
+    try (PrivateRedis redis = PrivateRedis.start()) {
+      RedisSettings s =
+          RedisTestSupport.settings(redis.uri()).toBuilder()
+              .commandTimeout(timeout)
+              .connectTimeout(timeout)
+              .build();
+      InMemoryThreadMessaging a = node(log(s));
+      InMemoryThreadMessaging b = node(log(s));
+      List<InMemoryClient> onB = clients(b, K);
+      assertThat(send(a, Message.of("before"), SendOptions.defaults()).deliveredCount())
+          .isEqualTo(K);
+      redis.stopServer();
+
+      long start = System.nanoTime();
+      SendOutcome stored = send(a, Message.of("during"), SendOptions.defaults());
+      SendOutcome passing = send(a, Message.of("during-t"), SendOptions.transientSend());
+      long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+      assertThat(stored.status()).isEqualTo(Status.ERROR);
+      assertThat(stored.errorKind().orElseThrow())
+          .isIn(ErrorKind.LOG_FAILED, ErrorKind.LOG_TIMEOUT);
+      assertThat(passing.status()).isEqualTo(Status.ERROR);
+      assertThat(stored.remote()).isEmpty();
+      // Two sends, each bounded by the command timeout (plus scheduling slack).
+      assertThat(tookMillis).isLessThan(2 * timeout.toMillis() + 2_000);
+
+      redis.startServer();
+      // Once Redis is back, nothing sent while it was down arrives: commands were not buffered.
+      Awaitility.await()
+          .during(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(4))
+          .until(
+              () ->
+                  onB.stream()
+                      .allMatch(
+                          c ->
+                              c.received().stream()
+                                  .noneMatch(f -> f.message().payload().startsWith("during"))));
+    }
+  }
+}

@@ -1,0 +1,178 @@
+package io.threadwire.redis;
+
+import io.threadwire.Message;
+import io.threadwire.SendOptions;
+import io.threadwire.SendOutcome;
+import io.threadwire.ThreadId;
+import io.threadwire.ThreadMessaging;
+import io.threadwire.UserId;
+import io.threadwire.hub.HubSettings;
+import io.threadwire.hub.HubStats;
+import io.threadwire.testkit.KitClient;
+import io.threadwire.testkit.KitTransport;
+import io.threadwire.testkit.ThreadMessagingCompatibilityKit;
+import io.threadwire.tyrus.HandshakeAuthenticator;
+import io.threadwire.tyrus.TyrusSettings;
+import io.threadwire.tyrus.TyrusThreadMessaging;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The messaging compatibility kit on two nodes: two Tyrus servers in this JVM, each over its own
+ * {@link RedisThreadLog} on the same key prefix, with real WebSocket clients on both. Every send
+ * goes through node A; clients are spread over both nodes with user affinity (a user's connections
+ * all land on one node, as behind a load balancer sticky by user), the first user on node B, so
+ * most deliveries and outcomes cross nodes.
+ *
+ * <p>What the kit reads as one messaging instance is the cluster: sends go to A, and the counts
+ * ({@code connectionCount}, {@code userCount}, hub stats) are the sums over both nodes, exact
+ * because every connection, and every user, lives on exactly one node. Cluster-wide presence
+ * without that affinity is the presence part of the Redis backplane, not this glue. Fault injection
+ * is not offered: the kit's fault tests name failed connections, which only the node holding them
+ * can, so they are skipped here (the one-node kits run them).
+ */
+class TwoNodeCompatibilityTest extends ThreadMessagingCompatibilityKit {
+
+  @BeforeAll
+  static void redis() {
+    RedisTestSupport.requireRedis();
+  }
+
+  @AfterAll
+  static void cleanUp() {
+    RedisTestSupport.deleteOwnKeys();
+  }
+
+  @Override
+  protected KitTransport open(HubSettings settings, Clock clock) {
+    RedisSettings redis = RedisTestSupport.settings();
+    Node a = Node.start(redis, settings, clock);
+    Node b = Node.start(redis, settings, clock);
+    return new Cluster(a, b, redis.keyPrefix(), clock, settings);
+  }
+
+  private record Node(TyrusThreadMessaging server, RedisThreadLog log) {
+    static Node start(RedisSettings redis, HubSettings settings, Clock clock) {
+      RedisThreadLog log = RedisThreadLog.create(redis, clock);
+      TyrusThreadMessaging server =
+          TyrusThreadMessaging.builder(TyrusSettings.builder().port(0).build())
+              .hubSettings(settings)
+              .clock(clock)
+              .authenticator(HandshakeAuthenticator.bearerTokens(t -> Optional.of(UserId.of(t))))
+              .threadLog(log)
+              .build();
+      server.start();
+      return new Node(server, log);
+    }
+  }
+
+  /** The two nodes, seen as one messaging instance. */
+  private static final class Cluster implements KitTransport, ThreadMessaging {
+    private final Node a;
+    private final Node b;
+    private final String prefix;
+    private final Clock clock;
+    private final HubSettings settings;
+    private final Map<UserId, Node> affinity = new HashMap<>();
+    private final List<AutoCloseable> clients = new ArrayList<>();
+
+    Cluster(Node a, Node b, String prefix, Clock clock, HubSettings settings) {
+      this.a = a;
+      this.b = b;
+      this.prefix = prefix;
+      this.clock = clock;
+      this.settings = settings;
+    }
+
+    @Override
+    public ThreadMessaging messaging() {
+      return this;
+    }
+
+    @Override
+    public synchronized KitClient connect(UserId user) {
+      Node n = affinity.computeIfAbsent(user, u -> affinity.size() % 2 == 0 ? b : a);
+      WsKitClient c =
+          WsKitClient.connect(n.server().uri(), Map.of("Authorization", "Bearer " + user.value()));
+      clients.add(c);
+      return c;
+    }
+
+    @Override
+    public void runMaintenance() {
+      // Let what is in flight on either node (script replies, deliveries, reports) arrive first.
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> a.log().quiescent() && b.log().quiescent());
+      a.server().hub().runMaintenance();
+      b.server().hub().runMaintenance();
+    }
+
+    @Override
+    public HubStats stats() {
+      HubStats x = a.server().hub().stats();
+      HubStats y = b.server().hub().stats();
+      // History lives in Redis, shared by both nodes: counted once, from the streams, as the
+      // one-node glue does (threads written to within the idle-thread TTL of the kit's clock).
+      return new HubStats(
+          x.threads() + y.threads(),
+          x.connections() + y.connections(),
+          x.memberships() + y.memberships(),
+          RedisTestSupport.storedMessages(
+              prefix, clock.millis(), settings.idleThreadTtl().toMillis()),
+          x.historyBytes() + y.historyBytes(),
+          x.idempotencyKeys() + y.idempotencyKeys(),
+          x.inFlightSends() + y.inFlightSends());
+    }
+
+    @Override
+    public CompletionStage<SendOutcome> send(
+        ThreadId thread, Message message, SendOptions options) {
+      return a.server().send(thread, message, options);
+    }
+
+    @Override
+    public int connectionCount(ThreadId thread) {
+      return a.server().connectionCount(thread) + b.server().connectionCount(thread);
+    }
+
+    @Override
+    public int userCount(ThreadId thread) {
+      // Exact with user affinity: no user has connections on both nodes.
+      return a.server().userCount(thread) + b.server().userCount(thread);
+    }
+
+    @Override
+    public State state() {
+      return a.server().state();
+    }
+
+    @Override
+    public void start() {
+      a.server().start();
+      b.server().start();
+    }
+
+    @Override
+    public void close() {
+      a.server().close();
+      b.server().close();
+      for (AutoCloseable c : clients) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          // already closed by the server
+        }
+      }
+    }
+  }
+}
