@@ -7,6 +7,7 @@ import com.google.inject.multibindings.OptionalBinder;
 import com.typesafe.config.Config;
 import io.threadwire.ThreadMessaging;
 import io.threadwire.hub.HubSettings;
+import io.threadwire.spi.ThreadLog;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,8 +26,10 @@ import java.util.Optional;
  * injector.getInstance(TyrusThreadMessaging.class).start();
  * }</pre>
  *
- * <p>{@link HandshakeAuthenticator}, {@link ThreadAccessPolicy} and {@link Clock} are optional
- * bindings: bind them plainly; <b>unbound, the authenticator and the policy allow everyone</b>. The
+ * <p>{@link HandshakeAuthenticator}, {@link ThreadAccessPolicy}, {@link Clock} and {@link
+ * ThreadLog} are optional bindings: bind them plainly; <b>unbound, the authenticator and the policy
+ * allow everyone</b>, and the hub keeps its log in memory. Bind a shared log (for example with the
+ * Redis backplane's {@code ThreadwireRedisModule}) to run several servers as one cluster. The
  * module does not start the server: the host's startup sequence does, and closes it on shutdown.
  */
 public final class ThreadwireTyrusModule extends AbstractModule {
@@ -65,6 +68,7 @@ public final class ThreadwireTyrusModule extends AbstractModule {
     OptionalBinder.newOptionalBinder(binder(), HandshakeAuthenticator.class);
     OptionalBinder.newOptionalBinder(binder(), ThreadAccessPolicy.class);
     OptionalBinder.newOptionalBinder(binder(), Clock.class);
+    OptionalBinder.newOptionalBinder(binder(), ThreadLog.class);
     bind(ThreadMessaging.class).to(TyrusThreadMessaging.class);
   }
 
@@ -73,12 +77,15 @@ public final class ThreadwireTyrusModule extends AbstractModule {
   TyrusThreadMessaging messaging(
       Optional<HandshakeAuthenticator> authenticator,
       Optional<ThreadAccessPolicy> accessPolicy,
-      Optional<Clock> clock) {
-    return TyrusThreadMessaging.builder(settings)
-        .hubSettings(hubSettings)
-        .clock(clock.orElseGet(Clock::systemUTC))
-        .authenticator(authenticator.orElseGet(HandshakeAuthenticator::allowAll))
-        .accessPolicy(accessPolicy.orElseGet(ThreadAccessPolicy::allowAll))
-        .build();
+      Optional<Clock> clock,
+      Optional<ThreadLog> threadLog) {
+    TyrusThreadMessaging.Builder b =
+        TyrusThreadMessaging.builder(settings)
+            .hubSettings(hubSettings)
+            .clock(clock.orElseGet(Clock::systemUTC))
+            .authenticator(authenticator.orElseGet(HandshakeAuthenticator::allowAll))
+            .accessPolicy(accessPolicy.orElseGet(ThreadAccessPolicy::allowAll));
+    threadLog.ifPresent(b::threadLog);
+    return b.build();
   }
 }

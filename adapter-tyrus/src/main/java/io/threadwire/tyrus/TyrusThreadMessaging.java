@@ -9,6 +9,7 @@ import io.threadwire.ThreadMessaging;
 import io.threadwire.hub.HubSettings;
 import io.threadwire.hub.ThreadHub;
 import io.threadwire.spi.MessagingListener;
+import io.threadwire.spi.ThreadLog;
 import io.threadwire.spi.TransportStats;
 import jakarta.websocket.CloseReason.CloseCodes;
 import java.net.URI;
@@ -69,12 +70,15 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
 
   private TyrusThreadMessaging(Builder b) {
     this.settings = b.settings;
-    this.hub =
+    ThreadHub.Builder hb =
         ThreadHub.builder(ServerFrames.encoder())
             .settings(b.hubSettings)
             .clock(b.clock)
-            .listener(b.listener)
-            .build();
+            .listener(b.listener);
+    if (b.threadLog != null) {
+      hb.threadLog(b.threadLog);
+    }
+    this.hub = hb.build();
     ScheduledThreadPoolExecutor io =
         new ScheduledThreadPoolExecutor(settings.ioThreads(), daemon());
     io.setRemoveOnCancelPolicy(true);
@@ -329,6 +333,7 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
     private HandshakeAuthenticator authenticator = HandshakeAuthenticator.allowAll();
     private ThreadAccessPolicy accessPolicy = ThreadAccessPolicy.allowAll();
     private MessagingListener listener = MessagingListener.none();
+    private ThreadLog threadLog;
 
     private Builder(TyrusSettings settings) {
       this.settings = Objects.requireNonNull(settings, "settings");
@@ -389,6 +394,20 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
      */
     public Builder listener(MessagingListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Sets the thread log the hub runs over; default an in-memory log on the hub's clock. A log
+     * shared by several servers (such as the Redis backplane's) makes them one cluster: a message
+     * sent on any of them reaches the thread's members on all of them. The server starts and closes
+     * the log with itself.
+     *
+     * @param threadLog the thread log
+     * @return this builder
+     */
+    public Builder threadLog(ThreadLog threadLog) {
+      this.threadLog = Objects.requireNonNull(threadLog, "threadLog");
       return this;
     }
 

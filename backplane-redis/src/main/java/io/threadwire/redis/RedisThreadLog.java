@@ -454,6 +454,16 @@ public final class RedisThreadLog implements ThreadLog {
     }
   }
 
+  /**
+   * Returns true: every node on the same Redis and key prefix subscribes to the same threads.
+   *
+   * @return true
+   */
+  @Override
+  public boolean isShared() {
+    return true;
+  }
+
   /** Disconnects from Redis; later calls fail. Idempotent; never throws. */
   @Override
   public void close() {

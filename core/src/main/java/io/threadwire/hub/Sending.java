@@ -50,7 +50,10 @@ final class Sending {
 
   CompletionStage<SendOutcome> send(ThreadId thread, Message message, SendOptions options) {
     ThreadState ts = hub.threads.get(thread);
-    if (ts == null && (options.isTransient() || !hub.threads.policyFor(thread).enabled())) {
+    if (ts == null
+        && (options.isTransient() || !hub.threads.policyFor(thread).enabled())
+        && !hub.log.isShared()) {
+      // Nobody here and nothing to keep; over a shared log other nodes may have members.
       return CompletableFuture.completedFuture(SendOutcome.noRecipients());
     }
     if (ts == null) {

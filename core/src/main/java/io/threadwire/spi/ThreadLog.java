@@ -103,6 +103,17 @@ public interface ThreadLog extends AutoCloseable {
   default void maintain() {}
 
   /**
+   * Returns true if other instances (other nodes) may subscribe to the same threads, so an entry
+   * may have recipients the caller does not know of: the hub then hands every send to the log, even
+   * for a thread it tracks no member of. The default, for a log private to one hub, is false.
+   *
+   * @return true if other instances may subscribe to the same threads
+   */
+  default boolean isShared() {
+    return false;
+  }
+
+  /**
    * Returns what the log holds in this process; the default reports {@link LogStats#NONE}.
    *
    * @return what the log holds in this process; the default reports {@link LogStats#NONE}

@@ -91,6 +91,11 @@ class SharedThreadLogTest {
     }
 
     @Override
+    public boolean isShared() {
+      return true;
+    }
+
+    @Override
     public void close() {}
   }
 
@@ -134,6 +139,24 @@ class SharedThreadLogTest {
     assertThat(o.reason()).contains("kept in history at offset 3");
     assertThat(onA.offsets()).containsExactly(1L, 2L);
     assertThat(onB.offsets()).containsExactly(1L, 2L);
+  }
+
+  @Test
+  void aTransientSendToAThreadTheSenderTracksNoMemberOfReachesTheOtherHub() {
+    a.start();
+    b.start();
+    b.register(onB);
+    b.join(onB.id(), ROOM, Since.none());
+
+    SendOutcome o =
+        a.send(ROOM, Message.of("t"), io.threadwire.SendOptions.transientSend())
+            .toCompletableFuture()
+            .join();
+
+    assertThat(onB.frames).hasSize(1);
+    assertThat(onB.frames.get(0).text()).isEqualTo("room/0/t");
+    // This hub has no member of the thread: nobody here, whatever the other hub delivered.
+    assertThat(o.status()).isEqualTo(Status.NO_RECIPIENTS);
   }
 
   @Test

@@ -240,6 +240,11 @@ public final class RemoteLogSimulation implements ThreadLog {
     return delegate.stats();
   }
 
+  @Override
+  public boolean isShared() {
+    return delegate.isShared();
+  }
+
   /**
    * Waits until every call and notification in flight has run and answered (stalled calls
    * excepted), at most {@code max}: a test with a manual clock calls it before moving the clock
