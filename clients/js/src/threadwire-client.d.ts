@@ -154,11 +154,19 @@ export interface ThreadMessage {
 
 export interface MissedInfo {
   thread: string;
-  /** How many messages could not be delivered, as far as the server (or the gap) tells. */
+  /**
+   * How many messages could not be delivered, as far as the server (or the gap) tells; 0 with
+   * reason `lost` when only transient messages (which have no offset) were lost, or when a new
+   * epoch started.
+   */
   missed: number;
   epochChanged: boolean;
-  /** `history`: a join could not replay everything; `gap`: a live offset skipped ahead. */
-  reason: 'history' | 'gap';
+  /**
+   * `history`: a join could not replay everything; `gap`: a live offset skipped ahead; `lost`: the
+   * server said (its `gap` frame) that messages were lost and can never be delivered, or that the
+   * history restarted in a new epoch (then `onEpochChange` came first).
+   */
+  reason: 'history' | 'gap' | 'lost';
 }
 
 export interface RecoveredInfo {

@@ -294,6 +294,33 @@ export class Subscription {
     this._emit('onMessage', message);
   }
 
+  /**
+   * The server's `gap` frame: stored offsets `from..to` will never arrive (a multi-node backplane
+   * lost them), or the history restarted in a new epoch. Reported once as missed (reason `lost`),
+   * and as an epoch change when the epoch changed; the next message follows `to`.
+   */
+  _onGap(frame) {
+    if (this.state !== 'joined') return;
+    const { epoch, from, to } = frame;
+    if (!Number.isSafeInteger(epoch) || !Number.isSafeInteger(from) || !Number.isSafeInteger(to)) return;
+    const epochChanged = this.epoch !== null && epoch !== this.epoch;
+    if (frame.epochChanged === true && !epochChanged) return; // this epoch was reported already
+    let missed;
+    if (epochChanged) {
+      const previousEpoch = this.epoch;
+      const lastOffset = this.offset;
+      this.epoch = epoch;
+      this.offset = to;
+      this._emit('onEpochChange', { thread: this.thread, previousEpoch, epoch, lastOffset });
+      missed = Math.max(0, to - from + 1);
+    } else {
+      const after = this.offset ?? from - 1;
+      missed = Math.max(0, to - after);
+      if (this.offset === null || to > this.offset) this.offset = to;
+    }
+    this._emit('onMissed', { thread: this.thread, missed, epochChanged, reason: 'lost' });
+  }
+
   _fail(error) {
     this.state = 'failed';
     this._emit('onError', error);
@@ -674,6 +701,11 @@ export class ThreadwireClient {
       case 'message': {
         const sub = this._subs.get(frame.thread);
         if (sub) sub._onMessage(frame);
+        return;
+      }
+      case 'gap': {
+        const sub = this._subs.get(frame.thread);
+        if (sub) sub._onGap(frame);
         return;
       }
       case 'joined':

@@ -311,3 +311,45 @@ test('close() stops reconnecting and rejects pending requests with closed', asyn
   await advance(10);
   assert.equal(sockets.length, 1, 'no reconnect after close()');
 });
+
+test('a gap frame is reported as missed (reason lost) and the next offset is not a second gap', async () => {
+  const { client, sockets } = setup();
+  const got = collector();
+  client.subscribe('t', got.handlers);
+  const ws = await connected(client, sockets);
+  joinedReply(ws, 't', { epoch: 7, offset: 4 });
+  ws.deliver(message('t', 7, 5));
+  ws.deliver({ type: 'gap', thread: 't', epoch: 7, from: 6, to: 8, epochChanged: false });
+  ws.deliver(message('t', 7, 9));
+  // Only transient messages lost: still reported, with nothing stored skipped.
+  ws.deliver({ type: 'gap', thread: 't', epoch: 7, from: 10, to: 9, epochChanged: false });
+  ws.deliver({ type: 'gap', thread: 'other', epoch: 7, from: 1, to: 3, epochChanged: false });
+  ws.deliver(message('t', 7, 10));
+  assert.deepEqual(got.offsets(), [5, 9, 10]);
+  assert.deepEqual(got.missed, [
+    { thread: 't', missed: 3, epochChanged: false, reason: 'lost' },
+    { thread: 't', missed: 0, epochChanged: false, reason: 'lost' },
+  ]);
+  assert.equal(got.epochs.length, 0);
+  client.close();
+});
+
+test('a gap frame with a new epoch is an epoch change; the new epoch starts over from 1', async () => {
+  const { client, sockets } = setup();
+  const got = collector();
+  const sub = client.subscribe('t', got.handlers);
+  const ws = await connected(client, sockets);
+  joinedReply(ws, 't', { epoch: 7, offset: 2 });
+  ws.deliver(message('t', 7, 3));
+  ws.deliver({ type: 'gap', thread: 't', epoch: 8, from: 1, to: 0, epochChanged: true });
+  ws.deliver(message('t', 8, 1));
+  ws.deliver(message('t', 8, 2));
+  // The same epoch change told twice (a join in progress) is reported once.
+  ws.deliver({ type: 'gap', thread: 't', epoch: 8, from: 1, to: 0, epochChanged: true });
+  assert.deepEqual(got.epochs, [{ thread: 't', previousEpoch: 7, epoch: 8, lastOffset: 3 }]);
+  assert.deepEqual(got.missed, [{ thread: 't', missed: 0, epochChanged: true, reason: 'lost' }]);
+  assert.deepEqual(got.messages.map((m) => `${m.epoch}:${m.offset}`), ['7:3', '8:1', '8:2']);
+  assert.equal(sub.epoch, 8);
+  assert.equal(sub.offset, 2);
+  client.close();
+});

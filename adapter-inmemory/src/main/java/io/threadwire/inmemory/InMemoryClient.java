@@ -8,6 +8,7 @@ import io.threadwire.spi.DeliveryCallback;
 import io.threadwire.spi.Frame;
 import io.threadwire.spi.JoinResult;
 import io.threadwire.spi.Since;
+import io.threadwire.spi.ThreadGap;
 import io.threadwire.spi.TransportConnection;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ public final class InMemoryClient implements AutoCloseable {
   private final Connection connection = new Connection();
   private final List<ReceivedFrame> received = new ArrayList<>(); // guarded by this
   private final List<JoinResult> joins = new ArrayList<>(); // guarded by this
+  private final List<ThreadGap> gaps = new ArrayList<>(); // guarded by this
   private final List<Pending> pending = new ArrayList<>(); // guarded by this
   private volatile Fault fault;
   private volatile boolean open = true;
@@ -111,6 +113,26 @@ public final class InMemoryClient implements AutoCloseable {
   /** {@return every join acknowledgement, in order} */
   public synchronized List<JoinResult> joins() {
     return List.copyOf(joins);
+  }
+
+  /**
+   * Returns every gap signal received, in order: what the thread's log skipped and this connection
+   * will never receive (see {@link ThreadGap}).
+   *
+   * @return every gap signal received, in order
+   */
+  public synchronized List<ThreadGap> gaps() {
+    return List.copyOf(gaps);
+  }
+
+  /**
+   * Returns the gap signals received for {@code thread}, in order.
+   *
+   * @param thread the thread
+   * @return the gap signals received for {@code thread}, in order
+   */
+  public synchronized List<ThreadGap> gaps(ThreadId thread) {
+    return gaps.stream().filter(g -> g.thread().equals(thread)).toList();
   }
 
   /**
@@ -243,6 +265,16 @@ public final class InMemoryClient implements AutoCloseable {
     public void joined(JoinResult result) {
       synchronized (InMemoryClient.this) {
         joins.add(result);
+      }
+    }
+
+    @Override
+    public void gap(ThreadGap gap) {
+      if (!open) {
+        return;
+      }
+      synchronized (InMemoryClient.this) {
+        gaps.add(gap);
       }
     }
   }

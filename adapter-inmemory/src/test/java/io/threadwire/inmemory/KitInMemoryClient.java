@@ -5,6 +5,7 @@ import io.threadwire.ThreadId;
 import io.threadwire.spi.JoinResult;
 import io.threadwire.spi.Since;
 import io.threadwire.testkit.KitClient;
+import io.threadwire.testkit.KitGap;
 import io.threadwire.testkit.KitJoin;
 import io.threadwire.testkit.KitMessage;
 import java.util.List;
@@ -51,6 +52,18 @@ record KitInMemoryClient(InMemoryClient client) implements KitClient {
   public List<KitMessage> received() {
     return client.received().stream()
         .map(f -> new KitMessage(f.thread(), f.offset(), f.message().id(), f.text()))
+        .toList();
+  }
+
+  @Override
+  public boolean supportsGaps() {
+    return true;
+  }
+
+  @Override
+  public List<KitGap> gaps() {
+    return client.gaps().stream()
+        .map(g -> new KitGap(g.thread(), g.epoch(), g.from(), g.to()))
         .toList();
   }
 

@@ -51,6 +51,16 @@ class RemoteLogCompatibilityTest extends ThreadMessagingCompatibilityKit {
     }
 
     @Override
+    public boolean supportsLostNotifications() {
+      return true;
+    }
+
+    @Override
+    public void loseNextNotifications(int n) {
+      log.loseNextNotifications(n);
+    }
+
+    @Override
     public void runMaintenance() {
       // The kit moves its manual clock past deadlines at once; a real network answers well within
       // them, so let the simulated one finish what is in flight first.

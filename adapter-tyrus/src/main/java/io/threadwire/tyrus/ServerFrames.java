@@ -9,6 +9,7 @@ import io.threadwire.ThreadId;
 import io.threadwire.UserId;
 import io.threadwire.spi.FrameEncoder;
 import io.threadwire.spi.JoinResult;
+import io.threadwire.spi.ThreadGap;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -111,6 +112,19 @@ final class ServerFrames {
           g.writeNumberField("replayed", r.replayed());
           g.writeNumberField("missed", r.missed());
           ref(g, ref);
+        });
+  }
+
+  /** The gap signal; the log's reason stays in the server's log (it may name internals). */
+  static String gap(ThreadGap gap) {
+    return object(
+        g -> {
+          g.writeStringField("type", "gap");
+          g.writeStringField("thread", gap.thread().value());
+          g.writeNumberField("epoch", gap.epoch());
+          g.writeNumberField("from", gap.from());
+          g.writeNumberField("to", gap.to());
+          g.writeBooleanField("epochChanged", gap.epochChanged());
         });
   }
 

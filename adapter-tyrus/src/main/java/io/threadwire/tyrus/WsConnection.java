@@ -7,6 +7,7 @@ import io.threadwire.spi.DeliveryCallback;
 import io.threadwire.spi.Frame;
 import io.threadwire.spi.JoinResult;
 import io.threadwire.spi.Since;
+import io.threadwire.spi.ThreadGap;
 import io.threadwire.spi.TransportConnection;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCodes;
@@ -276,6 +277,11 @@ public final class WsConnection extends Endpoint implements TransportConnection 
   @Override
   public void joined(JoinResult result) {
     control(ServerFrames.joined(result, joinRef));
+  }
+
+  @Override
+  public void gap(ThreadGap gap) {
+    control(ServerFrames.gap(gap)); // same queue as the messages: in order with them
   }
 
   private void control(String text) {

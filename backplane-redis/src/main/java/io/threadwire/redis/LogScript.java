@@ -33,9 +33,14 @@ final class LogScript {
   }
 
   static LogScript load() {
-    try (InputStream in = LogScript.class.getResourceAsStream("thread-log.lua")) {
+    return load("thread-log.lua");
+  }
+
+  /** Loads the script resource {@code name} beside this class (the presence script, say). */
+  static LogScript load(String name) {
+    try (InputStream in = LogScript.class.getResourceAsStream(name)) {
       if (in == null) {
-        throw new IllegalStateException("thread-log.lua is missing from the classpath");
+        throw new IllegalStateException(name + " is missing from the classpath");
       }
       return new LogScript(in.readAllBytes());
     } catch (IOException e) {

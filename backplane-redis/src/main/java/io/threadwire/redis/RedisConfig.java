@@ -23,6 +23,8 @@ public final class RedisConfig {
           "key-prefix",
           "command-timeout",
           "connect-timeout",
+          "heartbeat",
+          "node-ttl",
           "position-check-interval",
           "min-key-ttl",
           "outcome-deadline");
@@ -50,13 +52,19 @@ public final class RedisConfig {
     set(c, "key-prefix", () -> b.keyPrefix(c.getString("key-prefix")));
     set(c, "command-timeout", () -> b.commandTimeout(c.getDuration("command-timeout")));
     set(c, "connect-timeout", () -> b.connectTimeout(c.getDuration("connect-timeout")));
+    set(c, "heartbeat", () -> b.heartbeat(c.getDuration("heartbeat")));
+    set(c, "node-ttl", () -> b.nodeTtl(c.getDuration("node-ttl")));
     set(
         c,
         "position-check-interval",
         () -> b.positionCheckInterval(c.getDuration("position-check-interval")));
     set(c, "min-key-ttl", () -> b.minKeyTtl(c.getDuration("min-key-ttl")));
     set(c, "outcome-deadline", () -> b.outcomeDeadline(c.getDuration("outcome-deadline")));
-    return b.build();
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException.BadValue(c.origin(), PATH + ".node-ttl", e.getMessage(), e);
+    }
   }
 
   private static void set(Config c, String key, Supplier<RedisSettings.Builder> setter) {

@@ -16,6 +16,8 @@ public final class RedisSettings {
   private final String keyPrefix;
   private final Duration commandTimeout;
   private final Duration connectTimeout;
+  private final Duration heartbeat;
+  private final Duration nodeTtl;
   private final Duration positionCheckInterval;
   private final Duration minKeyTtl;
   private final Duration outcomeDeadline;
@@ -25,6 +27,8 @@ public final class RedisSettings {
     this.keyPrefix = b.keyPrefix;
     this.commandTimeout = b.commandTimeout;
     this.connectTimeout = b.connectTimeout;
+    this.heartbeat = b.heartbeat;
+    this.nodeTtl = b.nodeTtl;
     this.positionCheckInterval = b.positionCheckInterval;
     this.minKeyTtl = b.minKeyTtl;
     this.outcomeDeadline = b.outcomeDeadline;
@@ -32,8 +36,8 @@ public final class RedisSettings {
 
   /**
    * Returns the defaults: {@code redis://127.0.0.1:6379}, prefix {@code threadwire}, 2 s command
-   * and connect timeouts, a position check every second, keys kept at least 10 minutes, other
-   * nodes' delivery reports awaited 1 s.
+   * and connect timeouts, a presence heartbeat every second with a 5 s node TTL, a position check
+   * every second, keys kept at least 10 minutes, other nodes' delivery reports awaited 1 s.
    *
    * @return the default settings
    */
@@ -61,6 +65,8 @@ public final class RedisSettings {
     b.keyPrefix = keyPrefix;
     b.commandTimeout = commandTimeout;
     b.connectTimeout = connectTimeout;
+    b.heartbeat = heartbeat;
+    b.nodeTtl = nodeTtl;
     b.positionCheckInterval = positionCheckInterval;
     b.minKeyTtl = minKeyTtl;
     b.outcomeDeadline = outcomeDeadline;
@@ -104,6 +110,26 @@ public final class RedisSettings {
   }
 
   /**
+   * Returns how often this node rewrites its presence entries (its connections and users per
+   * thread), keeping them alive.
+   *
+   * @return the presence heartbeat interval
+   */
+  public Duration heartbeat() {
+    return heartbeat;
+  }
+
+  /**
+   * Returns how long a node's presence entries count after its last heartbeat: a node that stopped
+   * (crashed, cut off from Redis) drops out of every count within this time.
+   *
+   * @return the node TTL
+   */
+  public Duration nodeTtl() {
+    return nodeTtl;
+  }
+
+  /**
    * Returns how often each subscribed thread's position is compared with Redis, to catch a lost
    * notification that no later one reveals.
    *
@@ -144,6 +170,10 @@ public final class RedisSettings {
         + commandTimeout
         + ", connectTimeout="
         + connectTimeout
+        + ", heartbeat="
+        + heartbeat
+        + ", nodeTtl="
+        + nodeTtl
         + ", positionCheckInterval="
         + positionCheckInterval
         + ", minKeyTtl="
@@ -159,6 +189,8 @@ public final class RedisSettings {
     private String keyPrefix = "threadwire";
     private Duration commandTimeout = Duration.ofSeconds(2);
     private Duration connectTimeout = Duration.ofSeconds(2);
+    private Duration heartbeat = Duration.ofSeconds(1);
+    private Duration nodeTtl = Duration.ofSeconds(5);
     private Duration positionCheckInterval = Duration.ofSeconds(1);
     private Duration minKeyTtl = Duration.ofMinutes(10);
     private Duration outcomeDeadline = Duration.ofSeconds(1);
@@ -225,6 +257,28 @@ public final class RedisSettings {
     }
 
     /**
+     * Sets the presence heartbeat interval.
+     *
+     * @param heartbeat positive, at most 5 minutes, at most half the node TTL
+     * @return this builder
+     */
+    public Builder heartbeat(Duration heartbeat) {
+      this.heartbeat = positive("heartbeat", heartbeat);
+      return this;
+    }
+
+    /**
+     * Sets the node TTL: how long a node's presence entries count after its last heartbeat.
+     *
+     * @param nodeTtl positive, at most 5 minutes, at least twice the heartbeat
+     * @return this builder
+     */
+    public Builder nodeTtl(Duration nodeTtl) {
+      this.nodeTtl = positive("nodeTtl", nodeTtl);
+      return this;
+    }
+
+    /**
      * Sets the position check interval.
      *
      * @param positionCheckInterval positive, at most 5 minutes
@@ -267,8 +321,17 @@ public final class RedisSettings {
      * Returns the settings.
      *
      * @return new immutable settings
+     * @throws IllegalArgumentException if the node TTL is less than twice the heartbeat
      */
     public RedisSettings build() {
+      if (nodeTtl.compareTo(heartbeat.multipliedBy(2)) < 0) {
+        // One late or lost heartbeat must not make a live node's connections vanish.
+        throw new IllegalArgumentException(
+            "nodeTtl must be at least twice the heartbeat, got nodeTtl "
+                + nodeTtl
+                + " and heartbeat "
+                + heartbeat);
+      }
       return new RedisSettings(this);
     }
 

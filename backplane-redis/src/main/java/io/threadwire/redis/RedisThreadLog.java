@@ -23,11 +23,13 @@ import io.threadwire.spi.LogReplay;
 import io.threadwire.spi.LogSubscription;
 import io.threadwire.spi.Since;
 import io.threadwire.spi.ThreadLog;
+import io.threadwire.spi.ThreadPresence;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -74,11 +76,13 @@ public final class RedisThreadLog implements ThreadLog {
   private final byte[] reportChannel;
   private volatile RemoteReports reports;
   private volatile boolean reportsPaused;
+  private final RedisPresence presence;
 
   private RedisThreadLog(RedisSettings settings, Clock clock) {
     this.settings = settings;
     this.clock = clock;
     this.reportChannel = Keys.reportChannel(settings.keyPrefix(), self);
+    this.presence = new RedisPresence(settings, self, this::redis);
   }
 
   /**
@@ -578,12 +582,42 @@ public final class RedisThreadLog implements ThreadLog {
     return true;
   }
 
-  /** Disconnects from Redis; later calls fail. Idempotent; never throws. */
+  /**
+   * Returns the cluster-wide presence: this node's connections and users per thread, kept in Redis
+   * by a heartbeat every {@link RedisSettings#heartbeat()} and counted by every node until {@link
+   * RedisSettings#nodeTtl()} after the last one.
+   *
+   * @return the presence, always present
+   */
+  @Override
+  public Optional<ThreadPresence> presence() {
+    return Optional.of(presence);
+  }
+
+  /**
+   * Withdraws this node's presence entries (waiting at most the command timeout), then disconnects
+   * from Redis; later calls fail. Idempotent; never throws.
+   */
   @Override
   public void close() {
+    close(true);
+  }
+
+  /**
+   * Stops as a crashed node would: heartbeats stop and the connections close, but this node's
+   * presence entries stay in Redis until the node TTL passes; for tests.
+   */
+  void crash() {
+    close(false);
+  }
+
+  private void close(boolean withdraw) {
     synchronized (lifecycle) {
       if (closed) {
         return;
+      }
+      if (client != null) {
+        presence.stop(withdraw); // before closed: the withdrawal still needs the connection
       }
       closed = true;
       if (checker != null) {

@@ -77,6 +77,30 @@ class StartAndConfigTest {
                         .withFallback(ConfigFactory.load())))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("threadwire.redis.outcome-deadline");
+  @DisplayName("heartbeat and node-ttl are read, and a node TTL under two heartbeats is refused")
+  void presenceSettings() {
+    RedisSettings s =
+        RedisConfig.settings(
+            ConfigFactory.parseString("threadwire.redis { heartbeat = 250ms, node-ttl = 3s }")
+                .withFallback(ConfigFactory.load()));
+    assertThat(s.heartbeat()).isEqualTo(java.time.Duration.ofMillis(250));
+    assertThat(s.nodeTtl()).isEqualTo(java.time.Duration.ofSeconds(3));
+    assertThat(RedisSettings.defaults().heartbeat()).isEqualTo(java.time.Duration.ofSeconds(1));
+    assertThat(RedisSettings.defaults().nodeTtl()).isEqualTo(java.time.Duration.ofSeconds(5));
+    assertThatThrownBy(
+            () ->
+                RedisConfig.settings(
+                    ConfigFactory.parseString("threadwire.redis { heartbeat = 2s, node-ttl = 3s }")
+                        .withFallback(ConfigFactory.load())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("threadwire.redis.node-ttl")
+        .hasMessageContaining("twice the heartbeat");
+    assertThatThrownBy(
+            () ->
+                RedisConfig.settings(
+                    ConfigFactory.parseString("threadwire.redis.heartbeat = 0s")
+                        .withFallback(ConfigFactory.load())))
+        .hasMessageContaining("threadwire.redis.heartbeat");
   }
 
   @Test

@@ -18,6 +18,10 @@ final class JoinAttempt {
   final TransportConnection connection;
   final CompletableFuture<JoinResult> done = new CompletableFuture<>();
   final List<Frame> buffered = new ArrayList<>();
+
+  /** Gaps signalled while the join waited, each with the {@link #buffered} size at that moment. */
+  List<Gaps.Pending> gaps; // lazily created
+
   boolean cancelled;
 
   /**

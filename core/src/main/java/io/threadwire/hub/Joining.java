@@ -265,7 +265,16 @@ final class Joining {
   /** Acknowledges, replays, sends what the replay did not cover, and adds the member. */
   private JoinResult becomeMember(ThreadState ts, JoinAttempt a) {
     List<Frame> frames = new ArrayList<>(a.replayed);
-    for (Frame f : a.buffered) {
+    int[] gapAt = new int[a.gaps == null ? 0 : a.gaps.size()];
+    int next = 0;
+    for (int i = 0; i <= a.buffered.size(); i++) {
+      while (next < gapAt.length && a.gaps.get(next).at() == i) {
+        gapAt[next++] = frames.size(); // the frame index the gap goes out before
+      }
+      if (i == a.buffered.size()) {
+        break;
+      }
+      Frame f = a.buffered.get(i);
       // Dispatched while the join waited: what the replay covered is not sent twice; transients
       // have no offset to compare and always go.
       if (f.offset() == 0 || f.offset() > a.offset || f.epoch() != a.epoch) {
@@ -283,8 +292,14 @@ final class Joining {
             a.missed);
     TransportConnection c = a.connection;
     c.joined(result);
-    for (Frame f : frames) {
-      Sending.sendIgnoring(c, f);
+    int g = 0;
+    for (int i = 0; i <= frames.size(); i++) {
+      for (; g < gapAt.length && gapAt[g] == i; g++) {
+        Gaps.signalJoined(c, a, a.gaps.get(g).gap());
+      }
+      if (i < frames.size()) {
+        Sending.sendIgnoring(c, frames.get(i));
+      }
     }
     ts.lastActivityMillis = hub.clock.millis();
     ts.addMember(c);

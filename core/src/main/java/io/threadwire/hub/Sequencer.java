@@ -3,6 +3,7 @@ package io.threadwire.hub;
 import io.threadwire.spi.LogEntry;
 import io.threadwire.spi.LogGap;
 import io.threadwire.spi.LogListener;
+import io.threadwire.spi.ThreadGap;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.Map;
@@ -57,7 +58,7 @@ final class Sequencer implements LogListener {
       synchronized (ts) {
         if (!ts.removed) {
           LOG.log(Level.WARNING, "log of thread " + ts.id + " skipped entries: " + gap);
-          resume(gap.epoch(), gap.resumeAfter(), section);
+          resume(gap.epoch(), gap.resumeAfter(), gap.reason(), section);
           if (ts.hasJoining()) {
             joining.completeCaughtUp(ts);
           }
@@ -77,7 +78,7 @@ final class Sequencer implements LogListener {
     if (e.epoch() != ts.epoch) {
       // A log must signal a new epoch with a gap first; if it did not, treat it as one.
       LOG.log(Level.WARNING, "log of thread " + ts.id + " changed epoch without a gap: " + e);
-      resume(e.epoch(), e.after(), section);
+      resume(e.epoch(), e.after(), "the log changed epoch without a gap signal", section);
     }
     if (e.isTransient()) {
       if (e.after() <= ts.lastOffset) {
@@ -100,7 +101,11 @@ final class Sequencer implements LogListener {
       ts.ahead.put(e.offset(), e);
       if (ts.ahead.size() > MAX_AHEAD) {
         LOG.log(Level.WARNING, "log of thread " + ts.id + " left a hole after " + ts.lastOffset);
-        resume(ts.epoch, ts.ahead.firstKey() - 1, section);
+        resume(
+            ts.epoch,
+            ts.ahead.firstKey() - 1,
+            "the log left a hole for " + MAX_AHEAD + " later entries",
+            section);
       }
       return;
     }
@@ -109,9 +114,16 @@ final class Sequencer implements LogListener {
     drain(section);
   }
 
-  /** Moves the position to {@code after} in {@code epoch}, dropping what it skips. */
-  private void resume(long epoch, long after, Dispatch section) {
-    if (epoch != ts.epoch) {
+  /**
+   * Moves the position to {@code after} in {@code epoch}, dropping what it skips, and tells every
+   * local member (and every join in progress) what it will never receive.
+   */
+  private void resume(long epoch, long after, String reason, Dispatch section) {
+    boolean epochChanged = epoch != ts.epoch;
+    long from = epochChanged ? 1 : Math.min(ts.lastOffset, after) + 1;
+    Gaps.signal(
+        ts, new ThreadGap(ts.id, epoch, from, Math.max(after, from - 1), epochChanged, reason));
+    if (epochChanged) {
       ts.ahead = null;
       ts.heldTransients = null;
     } else if (ts.ahead != null) {

@@ -67,6 +67,7 @@ public final class ThreadHub implements ThreadMessaging {
   final Sending sending;
   final Joining joining;
   final Maintenance maintenance;
+  final Presence presence;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private volatile ScheduledExecutorService scheduler;
 
@@ -80,6 +81,7 @@ public final class ThreadHub implements ThreadMessaging {
     this.sending = new Sending(this);
     this.joining = new Joining(this);
     this.maintenance = new Maintenance(this);
+    this.presence = new Presence(this, log.presence().orElse(null));
   }
 
   /**
@@ -122,16 +124,27 @@ public final class ThreadHub implements ThreadMessaging {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Over a log with a {@linkplain ThreadLog#presence() cluster-wide presence} this counts every
+   * live node's connections, waiting for the log at most the send timeout (this node's count if the
+   * others cannot be read in time); otherwise this node's, without waiting.
+   */
   @Override
   public int connectionCount(ThreadId thread) {
-    ThreadState ts = threads.get(thread);
-    return ts == null ? 0 : ts.members.length;
+    return presence.connectionCount(thread);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Over a log with a {@linkplain ThreadLog#presence() cluster-wide presence} a user connected
+   * to several nodes counts once; same waiting rule as {@link #connectionCount}.
+   */
   @Override
   public int userCount(ThreadId thread) {
-    ThreadState ts = threads.get(thread);
-    return ts == null ? 0 : ts.userCount;
+    return presence.userCount(thread);
   }
 
   @Override
@@ -146,6 +159,7 @@ public final class ThreadHub implements ThreadMessaging {
       log.start();
     }
     if (state.compareAndSet(State.NEW, State.RUNNING)) {
+      presence.start();
       ScheduledExecutorService s =
           Executors.newSingleThreadScheduledExecutor(
               r -> {

@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
@@ -75,6 +76,14 @@ final class ThreadState {
     this.policy = policy;
     this.logPolicy = logPolicy;
     this.lastActivityMillis = nowMillis;
+  }
+
+  /** Told after every change of {@link #members}; null for none (tests building a bare state). */
+  Presence presence;
+
+  /** Returns the distinct users of the members; under the monitor. */
+  Set<UserId> users() {
+    return Set.copyOf(connectionsPerUser.keySet());
   }
 
   long nextToken() {
@@ -140,6 +149,9 @@ final class ThreadState {
     members = next;
     connectionsPerUser.merge(connection.user(), 1, Integer::sum);
     userCount = connectionsPerUser.size();
+    if (presence != null) {
+      presence.changed(this);
+    }
     return true;
   }
 
@@ -153,6 +165,9 @@ final class ThreadState {
         members = next.length == 0 ? NO_MEMBERS : next;
         connectionsPerUser.computeIfPresent(connection.user(), (u, n) -> n == 1 ? null : n - 1);
         userCount = connectionsPerUser.size();
+        if (presence != null) {
+          presence.changed(this);
+        }
         return true;
       }
     }

@@ -47,6 +47,7 @@ final class Threads {
     LogPolicy logPolicy =
         new LogPolicy(policy, hub.settings.idempotencyWindow(), hub.settings.idempotencyMaxKeys());
     ThreadState fresh = new ThreadState(thread, policy, logPolicy, hub.clock.millis());
+    fresh.presence = hub.presence;
     ts = map.putIfAbsent(thread, fresh);
     if (ts != null) {
       return ts;

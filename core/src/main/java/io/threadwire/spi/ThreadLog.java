@@ -2,6 +2,7 @@ package io.threadwire.spi;
 
 import io.threadwire.Message;
 import io.threadwire.ThreadId;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -144,6 +145,17 @@ public interface ThreadLog extends AutoCloseable {
    */
   default LogStats stats() {
     return LogStats.NONE;
+  }
+
+  /**
+   * Returns the cluster-wide presence this log offers, if it is shared by several nodes and keeps
+   * one; the hub then answers {@code connectionCount} and {@code userCount} for every node. The
+   * default, for a log private to one hub, is empty: counts are this node's.
+   *
+   * @return the cluster-wide presence this log offers, or empty
+   */
+  default Optional<ThreadPresence> presence() {
+    return Optional.empty();
   }
 
   /** Closes the log: later calls complete exceptionally. Idempotent; never throws. */

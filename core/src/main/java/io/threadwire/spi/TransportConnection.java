@@ -18,10 +18,12 @@ import io.threadwire.UserId;
  *   <li>it must not throw; a transport that cannot take a frame (queue full, closed) reports {@link
  *       DeliveryCallback#failed}. If it throws anyway, the hub counts that write as failed, so the
  *       transport must not also report it through the callback;
- *   <li>neither {@code send} nor {@link #joined} may call the hub ({@code join}, {@code leave},
- *       {@code unregister}, {@code register}) synchronously: the hub holds the thread's lock there
- *       and rejects such calls with {@link IllegalStateException}. A transport that learns of a
- *       dead socket inside {@code send} unregisters from another thread.
+ *   <li>a {@link #gap} signal is ordered with the frames like one: written after the frames handed
+ *       over before it and before those handed over after it;
+ *   <li>neither {@code send} nor {@link #joined} nor {@link #gap} may call the hub ({@code join},
+ *       {@code leave}, {@code unregister}, {@code register}) synchronously: the hub holds the
+ *       thread's lock there and rejects such calls with {@link IllegalStateException}. A transport
+ *       that learns of a dead socket inside {@code send} unregisters from another thread.
  * </ul>
  *
  * <p>{@link #id()} and {@link #user()} must return the same values for the connection's life.
@@ -50,6 +52,17 @@ public interface TransportConnection {
    * @param result what the join did
    */
   default void joined(JoinResult result) {}
+
+  /**
+   * Called when the thread's log skipped entries this connection, a member of the thread, will
+   * never receive (lost in the backplane and no longer stored, or a new epoch): a transport tells
+   * its client, in order with the messages, so no loss is silent. Called under the thread's lock,
+   * like {@link #send}; must not block or throw. The default does nothing (the client learns of the
+   * loss only from an offset jump, and not at all from a new epoch).
+   *
+   * @param gap what was skipped
+   */
+  default void gap(ThreadGap gap) {}
 
   /** {@return a short description for logs; defaults to the id and user} */
   default String describe() {

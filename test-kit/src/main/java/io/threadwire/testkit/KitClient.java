@@ -60,6 +60,25 @@ public interface KitClient extends AutoCloseable {
   /** {@return every message received so far, in arrival order} */
   List<KitMessage> received();
 
+  /**
+   * Returns every gap signal received so far, in arrival order; a transport without the signal
+   * returns none and says so with {@link #supportsGaps()}.
+   *
+   * @return every gap signal received so far, in arrival order
+   */
+  default List<KitGap> gaps() {
+    return List.of();
+  }
+
+  /**
+   * Returns true if the client reports the transport's gap signal through {@link #gaps()}.
+   *
+   * @return true if the client reports the transport's gap signal through {@link #gaps()}
+   */
+  default boolean supportsGaps() {
+    return false;
+  }
+
   /** Disconnects and waits until the transport has forgotten the connection. */
   @Override
   void close();

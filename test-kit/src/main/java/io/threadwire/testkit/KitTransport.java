@@ -38,6 +38,27 @@ public interface KitTransport extends AutoCloseable {
     throw new UnsupportedOperationException("fault injection is not supported");
   }
 
+  /**
+   * Returns true if {@link #loseNextNotifications} is supported: the port runs over a log that can
+   * be made to lose notifications (and report them as gaps).
+   *
+   * @return true if {@link #loseNextNotifications} is supported
+   */
+  default boolean supportsLostNotifications() {
+    return false;
+  }
+
+  /**
+   * Makes the port's log lose the next {@code n} notifications of stored entries to subscribers, as
+   * a backplane blip would, and report each loss with a gap signal.
+   *
+   * @param n how many notifications to lose
+   * @throws UnsupportedOperationException unless {@link #supportsLostNotifications()}
+   */
+  default void loseNextNotifications(int n) {
+    throw new UnsupportedOperationException("losing notifications is not supported");
+  }
+
   /** Runs the hub's maintenance now: expiry of sends, history, keys and idle threads. */
   void runMaintenance();
 

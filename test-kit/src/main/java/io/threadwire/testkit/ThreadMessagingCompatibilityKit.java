@@ -3,6 +3,7 @@ package io.threadwire.testkit;
 import static io.threadwire.testkit.SendOutcomeAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -789,6 +790,36 @@ public abstract class ThreadMessagingCompatibilityKit {
       t.runMaintenance();
       assertThat(t.stats().threads()).isEqualTo(1);
       assertThat(send(t.messaging(), thread("kept"), msg(2))).isDelivered().hasOffset(2);
+    }
+  }
+
+  @Nested
+  @DisplayName("gaps")
+  class Gaps {
+
+    @Test
+    @DisplayName("an entry the log lost reaches every member as a gap signal, never silently")
+    void lostEntryIsSignalled() {
+      KitTransport t = transport();
+      assumeTrue(t.supportsLostNotifications(), "the port's log cannot lose notifications");
+      KitClient a = t.connect(UserId.of("gap-a"));
+      KitClient b = t.connect(UserId.of("gap-b"));
+      assumeTrue(a.supportsGaps(), "the client does not report gap signals");
+      ThreadId th = thread("gaps.lost");
+      a.join(th);
+      b.join(th);
+      send(t.messaging(), th, msg(1));
+      awaitReceived(a, 1);
+      awaitReceived(b, 1);
+      t.loseNextNotifications(1);
+      // Not awaited: what the outcomes say when a notification is lost is not this test's concern.
+      t.messaging().send(th, msg(2), SendOptions.defaults());
+      t.messaging().send(th, msg(3), SendOptions.defaults());
+      for (KitClient c : List.of(a, b)) {
+        awaitReceived(c, 2);
+        assertThat(offsets(c, th)).containsExactly(1L, 3L);
+        assertThat(c.gaps()).extracting(KitGap::from, KitGap::to).containsExactly(tuple(2L, 2L));
+      }
     }
   }
 }
