@@ -77,6 +77,9 @@ class StartAndConfigTest {
                         .withFallback(ConfigFactory.load())))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("threadwire.redis.outcome-deadline");
+  }
+
+  @Test
   @DisplayName("heartbeat and node-ttl are read, and a node TTL under two heartbeats is refused")
   void presenceSettings() {
     RedisSettings s =
