@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *     .authenticator(HandshakeAuthenticator.bearerTokens(tokens::userFor))
  *     .accessPolicy((user, thread) -> acl.mayRead(user, thread))
  *     .build();
- * messaging.start();                      // listens on ws://127.0.0.1:8080/threads
+ * messaging.start();                      // listens on ws://127.0.0.1:8431/threads
  * messaging.send(ThreadId.of("run-1"), Message.of("{\"step\":1}"));
  * }</pre>
  *
@@ -52,8 +52,10 @@ import org.slf4j.LoggerFactory;
  * queue overflows, or whose write is not acknowledged within the write timeout, is disconnected
  * with 1013 and counted as failed in the outcome; it can reconnect and recover from history.
  *
- * <p><b>Security defaults allow everyone</b>: see {@link HandshakeAuthenticator#allowAll()} and
- * {@link ThreadAccessPolicy#allowAll()}.
+ * <p><b>Security defaults allow every non-browser client</b>: see {@link
+ * HandshakeAuthenticator#allowAll()} (a WARN is logged at start while it is in use) and {@link
+ * ThreadAccessPolicy#allowAll()}. Browser pages are refused until their origin is listed in {@link
+ * TyrusSettings#allowedOrigins()}.
  */
 public final class TyrusThreadMessaging implements ThreadMessaging {
 
@@ -64,11 +66,14 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
   private final ServerContext ctx;
   private final BoundServerContainer container;
   private final Object lifecycle = new Object();
+  private final boolean allowsEveryone;
+  private volatile Throwable startFailure;
   private volatile boolean started;
   private volatile boolean closed;
 
   private TyrusThreadMessaging(Builder b) {
     this.settings = b.settings;
+    this.allowsEveryone = b.authenticator instanceof AllowAllAuthenticator;
     this.hub =
         ThreadHub.builder(ServerFrames.encoder())
             .settings(b.hubSettings)
@@ -192,7 +197,26 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
       ctx.io.scheduleWithFixedDelay(this::sweepQuietly, tick, tick, TimeUnit.MILLISECONDS);
       started = true;
       LOG.info("Threadwire WebSocket server listening on {}", uri());
+      securityWarning().ifPresent(LOG::warn);
     }
+  }
+
+  /**
+   * The WARN logged at start while the default authenticator is in use: every client that reaches
+   * the port is then accepted, which is right for a demo and wrong for production.
+   */
+  java.util.Optional<String> securityWarning() {
+    if (!allowsEveryone) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        "SECURITY: no HandshakeAuthenticator was configured, so HandshakeAuthenticator.allowAll()"
+            + " accepts every client that reaches "
+            + settings.host()
+            + ":"
+            + settings.port()
+            + " as anonymous. Supply an authenticator (and a ThreadAccessPolicy) before serving"
+            + " real users.");
   }
 
   /** Stops accepting sends, closes every client with 1001 and releases the port; idempotent. */
