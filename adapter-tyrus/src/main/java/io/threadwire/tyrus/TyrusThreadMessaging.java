@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #start()} binds the configured host and port (exactly that host: never all interfaces
  * unless told {@code 0.0.0.0}) and starts the hub; a failure to bind throws {@link
- * IllegalStateException}. {@link #close()} stops accepting sends (they answer {@code ERROR/CLOSED},
+ * IllegalStateException} whose message names {@code host:port} and the cause (for example {@code
+ * java.net.BindException: Address already in use}), also kept as {@link #startFailure()} for
+ * readiness reports. {@link #close()} stops accepting sends (they answer {@code ERROR/CLOSED},
  * never throw), closes every client with 1001 and releases the port. Not restartable.
  *
  * <h2>Back-pressure</h2>
@@ -188,9 +190,17 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
         closed = true;
         hub.close();
         closeQuietly();
-        throw new IllegalStateException(
-            "could not start the WebSocket server on " + settings.host() + ":" + settings.port(),
-            e);
+        IllegalStateException failure =
+            new IllegalStateException(
+                "could not start the WebSocket server on "
+                    + settings.host()
+                    + ":"
+                    + settings.port()
+                    + ": "
+                    + describe(e),
+                e);
+        startFailure = failure;
+        throw failure;
       }
       hub.start();
       long tick = sweepTickMillis(settings);
@@ -217,6 +227,15 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
             + settings.port()
             + " as anonymous. Supply an authenticator (and a ThreadAccessPolicy) before serving"
             + " real users.");
+  }
+
+  /**
+   * {@return the exception {@link #start()} threw, naming the host, port and cause (a port in use,
+   * an address that cannot be bound), if it failed}
+   */
+  @Override
+  public java.util.Optional<Throwable> startFailure() {
+    return java.util.Optional.ofNullable(startFailure);
   }
 
   /** Stops accepting sends, closes every client with 1001 and releases the port; idempotent. */
@@ -326,6 +345,21 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
     } catch (RuntimeException e) {
       LOG.warn("connection sweep failed", e);
     }
+  }
+
+  /** The cause chain in one line: {@code java.net.BindException: Address already in use}. */
+  private static String describe(Throwable e) {
+    StringBuilder sb = new StringBuilder();
+    for (Throwable c = e; c != null && sb.length() < 500; c = c.getCause()) {
+      String line = c.getClass().getName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
+      if (sb.indexOf(line) < 0) {
+        sb.append(sb.length() == 0 ? "" : "; caused by ").append(line);
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return sb.toString();
   }
 
   static long sweepTickMillis(TyrusSettings s) {
