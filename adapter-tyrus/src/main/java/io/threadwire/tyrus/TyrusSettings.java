@@ -259,16 +259,11 @@ public record TyrusSettings(
   }
 
   static void positive(Duration value, String name) {
-    Objects.requireNonNull(value, name);
-    if (value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException(name + " must be positive, got " + value);
-    }
+    io.threadwire.spi.ConfigKeys.requirePositive(name, value);
   }
 
   static void atLeast(long value, long min, String name) {
-    if (value < min) {
-      throw new IllegalArgumentException(name + " must be >= " + min + ", got " + value);
-    }
+    io.threadwire.spi.ConfigKeys.requireAtLeast(name, value, min);
   }
 
   /**

@@ -19,6 +19,7 @@ import io.threadwire.startup.ReadinessCheck;
 import io.threadwire.startup.ReadinessState;
 import io.threadwire.startup.StartupSettings;
 import io.threadwire.startup.ThreadwireStartupModule;
+import io.threadwire.tyrus.TyrusConfig;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -52,14 +53,15 @@ final class ExampleModule extends AbstractModule {
   /**
    * Reads and validates the settings now, so bad configuration fails before any object is built.
    *
-   * @throws ConfigException naming the key of a missing or invalid setting, under {@code
-   *     threadwire.examples} or {@code threadwire.startup}
+   * @throws ConfigException naming the key of a missing, invalid or unknown setting, under {@code
+   *     threadwire.examples}, {@code threadwire.startup}, or (with the Tyrus transport) {@code
+   *     threadwire.tyrus} and {@code threadwire.hub}
    */
   ExampleModule(Config config) {
     this.config = config;
     this.settings = ExampleSettings.from(config);
     this.startup = StartupSettings.fromConfig(config);
-    this.transport = transportModule(settings);
+    this.transport = transportModule(settings, config);
   }
 
   @Override
@@ -75,10 +77,13 @@ final class ExampleModule extends AbstractModule {
   }
 
   /** The only place that knows which transports exist. */
-  private Module transportModule(ExampleSettings settings) {
+  private static Module transportModule(ExampleSettings settings, Config config) {
     return switch (settings.transport()) {
       case INMEMORY -> new InMemoryTransportModule();
-      case TYRUS -> new TyrusTransportModule();
+        // Read now: bad Tyrus or hub settings fail here, before the HTTP port is bound.
+      case TYRUS ->
+          new TyrusTransportModule(
+              TyrusConfig.tyrusSettings(config), TyrusConfig.hubSettings(config));
     };
   }
 

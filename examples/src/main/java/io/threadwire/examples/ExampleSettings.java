@@ -2,8 +2,11 @@ package io.threadwire.examples;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import io.threadwire.spi.ConfigKeys;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The example application's settings, read once from {@code threadwire.examples} in the Typesafe
@@ -30,6 +33,17 @@ record ExampleSettings(
   /** The path of this application's settings in the configuration. */
   static final String PATH = "threadwire.examples";
 
+  /** Every key under {@link #PATH}; any other is refused as a typo. */
+  private static final Set<String> KEYS =
+      Set.of(
+          "transport",
+          "http.host",
+          "http.port",
+          "http.max-body-size",
+          "agent-run.step-delay",
+          "health.ready-wait",
+          "inmemory.event-queue-size");
+
   /** Which transport carries messages to clients. */
   enum TransportKind {
     /** WebSockets through the Tyrus adapter. */
@@ -43,6 +57,16 @@ record ExampleSettings(
     // Keys are read by their full path, so that Typesafe's own errors (a mistyped value from an
     // environment variable) name threadwire.examples.http.port, not an ambiguous http.port.
     Config c = root.getConfig(PATH).atPath(PATH);
+    Set<String> present = new TreeSet<>();
+    root.getConfig(PATH).entrySet().forEach(e -> present.add(e.getKey()));
+    ConfigKeys.firstUnknown(present, KEYS)
+        .ifPresent(
+            key -> {
+              throw new ConfigException.BadValue(
+                  root.getValue(fullKey(key)).origin(),
+                  fullKey(key),
+                  ConfigKeys.unknownKeyMessage(PATH, key, KEYS));
+            });
     return new ExampleSettings(
         transport(c),
         nonEmpty(c, "http.host"),
@@ -94,10 +118,10 @@ record ExampleSettings(
   }
 
   private static Duration positive(Config c, String key) {
-    Duration d = c.getDuration(fullKey(key));
-    if (d.isNegative() || d.isZero()) {
-      throw new ConfigException.BadValue(c.origin(), fullKey(key), "must be positive");
+    try {
+      return ConfigKeys.requirePositive(fullKey(key), c.getDuration(fullKey(key)));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException.BadValue(c.origin(), fullKey(key), e.getMessage());
     }
-    return d;
   }
 }
