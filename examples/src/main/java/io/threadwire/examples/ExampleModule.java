@@ -104,6 +104,7 @@ final class ExampleModule extends AbstractModule {
   @Provides
   @Singleton
   HttpServer httpServer(ExampleSettings settings, PrometheusMeterRegistry registry) {
+    enableNoDelay();
     try {
       HttpServer server =
           HttpServer.create(
@@ -121,6 +122,20 @@ final class ExampleModule extends AbstractModule {
           e);
     }
   }
+
+  /**
+   * Turns Nagle's algorithm off on the JDK's HTTP server: it writes headers and body separately, so
+   * with Nagle on, a kept-alive client waits for a delayed ACK (~40 ms) on every request. The JDK
+   * reads this property once, when its first server is created; Main also sets it at start.
+   */
+  static void enableNoDelay() {
+    if (System.getProperty(NODELAY) == null) {
+      System.setProperty(NODELAY, "true");
+    }
+  }
+
+  /** The JDK HTTP server's switch for TCP_NODELAY on accepted connections. */
+  static final String NODELAY = "sun.net.httpserver.nodelay";
 
   /** The origins of the demo page, as a browser sends them in the WebSocket handshake. */
   @Provides
@@ -177,10 +192,16 @@ final class ExampleModule extends AbstractModule {
   @Provides
   @Singleton
   @Named("http")
-  ExecutorService httpExecutor() {
-    // Event streams hold a thread each, so the pool grows on demand, up to a bound.
+  ExecutorService httpExecutor(ExampleSettings settings) {
+    // Event streams hold a thread each, so the pool grows on demand, up to a bound; a request
+    // past it is answered 503 by HttpApi's OverloadGuard.
     return new ThreadPoolExecutor(
-        0, 200, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), daemon("threadwire-http"));
+        0,
+        settings.httpMaxThreads(),
+        60,
+        TimeUnit.SECONDS,
+        new SynchronousQueue<>(),
+        daemon("threadwire-http"));
   }
 
   @Provides

@@ -20,6 +20,10 @@ import java.util.TreeSet;
  * @param readyWait how long {@code GET /health/ready} waits for a fresh check before answering with
  *     the last known state
  * @param eventQueueSize the per-connection outbound bound of the in-memory event stream
+ * @param httpMaxThreads the most requests served at once (event streams hold one each); a request
+ *     beyond it is answered 503 with {@code Retry-After}
+ * @param exitWithParent whether the app stops when the process that started it ends (the Maven JVM
+ *     of {@code exec:exec}, which sets it), so that stopping the run command stops the app
  */
 record ExampleSettings(
     TransportKind transport,
@@ -28,7 +32,9 @@ record ExampleSettings(
     int maxBodyBytes,
     Duration agentStepDelay,
     Duration readyWait,
-    int eventQueueSize) {
+    int eventQueueSize,
+    int httpMaxThreads,
+    boolean exitWithParent) {
 
   /** The path of this application's settings in the configuration. */
   static final String PATH = "threadwire.examples";
@@ -42,7 +48,9 @@ record ExampleSettings(
           "http.max-body-size",
           "agent-run.step-delay",
           "health.ready-wait",
-          "inmemory.event-queue-size");
+          "inmemory.event-queue-size",
+          "http.max-threads",
+          "exit-with-parent");
 
   /** Which transport carries messages to clients. */
   enum TransportKind {
@@ -74,8 +82,9 @@ record ExampleSettings(
         positiveInt(c, "http.max-body-size", c.getBytes(fullKey("http.max-body-size"))),
         positive(c, "agent-run.step-delay"),
         positive(c, "health.ready-wait"),
-        positiveInt(
-            c, "inmemory.event-queue-size", c.getInt(fullKey("inmemory.event-queue-size"))));
+        positiveInt(c, "inmemory.event-queue-size", c.getInt(fullKey("inmemory.event-queue-size"))),
+        positiveInt(c, "http.max-threads", c.getInt(fullKey("http.max-threads"))),
+        c.getBoolean(fullKey("exit-with-parent")));
   }
 
   private static String fullKey(String relative) {
