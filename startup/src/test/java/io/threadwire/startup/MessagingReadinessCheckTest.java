@@ -39,7 +39,7 @@ class MessagingReadinessCheckTest {
   }
 
   @Test
-  @DisplayName("NO_RECIPIENTS is READY: no connections yet is normal and healthy")
+  @DisplayName("NO_RECIPIENTS is READY: nobody on the probe thread is normal and healthy")
   void noRecipientsIsReady() throws Exception {
     messaging.start();
 
