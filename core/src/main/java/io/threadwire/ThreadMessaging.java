@@ -108,6 +108,17 @@ public interface ThreadMessaging extends AutoCloseable {
    */
   void start();
 
+  /**
+   * {@return why {@link #start()} failed, if it did: the exception it threw, naming what could not
+   * be started (for a network transport, the address and the cause, such as a port in use)} A
+   * transport whose start failed is closed, so its sends answer {@link
+   * SendOutcome.ErrorKind#CLOSED}; readiness reports read this to say why. Empty by default, and
+   * while the start has not failed.
+   */
+  default Optional<Throwable> startFailure() {
+    return Optional.empty();
+  }
+
   /** Stops accepting sends and releases resources. Idempotent; never throws. */
   @Override
   void close();

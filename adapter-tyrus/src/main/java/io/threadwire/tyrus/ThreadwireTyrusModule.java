@@ -23,14 +23,20 @@ import java.util.Optional;
  *       binder.bind(HandshakeAuthenticator.class).toInstance(myAuthenticator);
  *       binder.bind(ThreadAccessPolicy.class).toInstance(myPolicy);
  *     });
- * injector.getInstance(TyrusThreadMessaging.class).start();
+ * TyrusThreadMessaging messaging = injector.getInstance(TyrusThreadMessaging.class);
+ * messaging.start();      // or threadwire-startup's MessagingRuntime: start, checks, close
+ * // ... at shutdown:
+ * messaging.close();
  * }</pre>
  *
  * <p>{@link HandshakeAuthenticator}, {@link ThreadAccessPolicy}, {@link Clock} and {@link
  * ThreadLog} are optional bindings: bind them plainly; <b>unbound, the authenticator and the policy
  * allow everyone</b>, and the hub keeps its log in memory. Bind a shared log (for example with the
  * Redis backplane's {@code ThreadwireRedisModule}) to run several servers as one cluster. The
- * module does not start the server: the host's startup sequence does, and closes it on shutdown.
+ * module does not start the server, and neither does a startup sequence (it only checks it): the
+ * host calls {@link TyrusThreadMessaging#start()} and {@link TyrusThreadMessaging#close()}, or lets
+ * {@code threadwire-startup}'s {@code MessagingRuntime} start it, run the readiness checks and
+ * close it on shutdown.
  */
 public final class ThreadwireTyrusModule extends AbstractModule {
 

@@ -8,16 +8,23 @@ import com.typesafe.config.ConfigUtil;
 import io.threadwire.HistoryPolicies;
 import io.threadwire.HistoryPolicy;
 import io.threadwire.hub.HubSettings;
+import io.threadwire.spi.ConfigKeys;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * Reads {@link TyrusSettings} from {@code threadwire.tyrus} and {@link HubSettings} from {@code
  * threadwire.hub} of a Typesafe {@link Config}; the module's {@code reference.conf} lists every key
- * with its default. Reading fails fast: a missing, mistyped or out-of-range value throws a {@link
- * ConfigException} naming the key.
+ * with its default. Reading fails fast: a missing, mistyped or out-of-range value, an unknown key
+ * (with the nearest known key suggested, see {@link ConfigKeys}) or a host that does not resolve
+ * throws a {@link ConfigException} naming the full key, before anything is bound.
  *
  * <p>Typesafe Config is an optional dependency: only hosts that call this class need it.
  */
@@ -64,6 +71,62 @@ public final class TyrusConfig {
 
   private static final String UNKNOWN = "(unknown key)";
 
+  /** Every key under {@code threadwire.tyrus}. */
+  private static final Set<String> TYRUS_KEYS =
+      Set.of(
+          "host",
+          "port",
+          "path",
+          "allowed-origins",
+          "token-header",
+          "token-query-parameter",
+          "max-frame-size",
+          "max-connections",
+          "max-connections-per-address",
+          "handshake.timeout",
+          "handshake.max-pending",
+          "outbound.max-queued-frames",
+          "outbound.max-queued-bytes",
+          "outbound.max-total-queued-bytes",
+          "outbound.max-total-queued-heap-percent",
+          "outbound.write-timeout",
+          "idle-timeout",
+          "ping-interval",
+          "rate-limit.frames",
+          "rate-limit.per",
+          "rate-limit.burst",
+          "rate-limit.close-after",
+          "close-grace",
+          "io-threads");
+
+  /** Every key of a history policy: {@code threadwire.hub.history} and each prefix override. */
+  private static final Set<String> HISTORY_KEYS =
+      Set.of("enabled", "max-messages", "max-bytes", "max-age", "overflow");
+
+  /** HistoryPolicy's components as its messages name them, and their keys. */
+  private static final String[][] HISTORY_NAMES = {
+    {"maxMessages", "max-messages"}, {"maxBytes", "max-bytes"}, {"maxAge", "max-age"},
+  };
+
+  /** Every key under {@code threadwire.hub} but the history prefixes. */
+  private static final Set<String> HUB_KEYS = hubKeys();
+
+  private static Set<String> hubKeys() {
+    Set<String> keys =
+        new LinkedHashSet<>(
+            List.of(
+                "send-timeout",
+                "outcome-deadline",
+                "idle-thread-ttl",
+                "idempotency-window",
+                "idempotency-max-keys",
+                "max-threads-per-connection",
+                "max-message-size",
+                "maintenance-interval"));
+    HISTORY_KEYS.forEach(k -> keys.add("history." + k));
+    return Set.copyOf(keys);
+  }
+
   private TyrusConfig() {}
 
   /**
@@ -74,6 +137,8 @@ public final class TyrusConfig {
    */
   public static TyrusSettings tyrusSettings(Config config) {
     Scope c = new Scope(config, TYRUS_PATH);
+    // A known key of the wrong type is reported as such by the reads below; an unknown one here.
+    rejectUnknown(config, TYRUS_PATH, config.getConfig(TYRUS_PATH).entrySet(), TYRUS_KEYS);
     TyrusSettings.Builder b = TyrusSettings.builder();
     set("host", () -> b.host(c.getString("host")));
     set("port", () -> b.port(c.getInt("port")));
@@ -114,7 +179,46 @@ public final class TyrusConfig {
     set(
         "outbound.max-total-queued-heap-percent",
         () -> b.maxTotalQueuedHeapPercent(c.getInt("outbound.max-total-queued-heap-percent")));
-    return build(TYRUS_PATH, b::build);
+    TyrusSettings settings = build(TYRUS_PATH, b::build);
+    requireResolvable(c, settings.host());
+    return settings;
+  }
+
+  /** Binding would fail later, on the value alone; here the error names the key. */
+  private static void requireResolvable(Scope c, String host) {
+    try {
+      InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      throw new ConfigException.BadValue(
+          c.origin("host"),
+          c.key("host"),
+          "cannot resolve host \""
+              + host
+              + "\" ("
+              + e.getMessage()
+              + "); use an address such as"
+              + " 127.0.0.1 or a name this machine resolves",
+          e);
+    }
+  }
+
+  private static void rejectUnknown(
+      Config root,
+      String path,
+      Set<java.util.Map.Entry<String, com.typesafe.config.ConfigValue>> entries,
+      Set<String> known) {
+    Set<String> present = new LinkedHashSet<>();
+    for (var e : entries) {
+      present.add(e.getKey());
+    }
+    Optional<String> unknown = ConfigKeys.firstUnknown(present, known);
+    if (unknown.isPresent()) {
+      String key = unknown.get();
+      throw new ConfigException.BadValue(
+          root.getValue(path + "." + key).origin(),
+          path + "." + key,
+          ConfigKeys.unknownKeyMessage(path, key, known));
+    }
   }
 
   /**
@@ -125,6 +229,15 @@ public final class TyrusConfig {
    */
   public static HubSettings hubSettings(Config config) {
     Scope c = new Scope(config, HUB_PATH);
+    Set<java.util.Map.Entry<String, com.typesafe.config.ConfigValue>> entries =
+        new java.util.HashSet<>(config.getConfig(HUB_PATH).entrySet());
+    entries.removeIf(e -> e.getKey().startsWith("history-prefixes."));
+    rejectUnknown(config, HUB_PATH, entries, HUB_KEYS);
+    ConfigObject overrides = config.getObject(c.key("history-prefixes"));
+    for (String prefix : overrides.keySet()) {
+      String path = c.key("history-prefixes") + "." + ConfigUtil.quoteString(prefix);
+      rejectUnknown(config, path, config.getConfig(path).entrySet(), HISTORY_KEYS);
+    }
     return build(
         HUB_PATH,
         () -> {
@@ -169,7 +282,14 @@ public final class TyrusConfig {
           h.getDuration("max-age"),
           o);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException.BadValue(h.path(), e.getMessage(), e);
+      String m = e.getMessage() == null ? "" : e.getMessage();
+      for (String[] n : HISTORY_NAMES) {
+        if (m.startsWith(n[0] + " ")) {
+          throw new ConfigException.BadValue(
+              h.origin(n[1]), h.key(n[1]), h.key(n[1]) + m.substring(n[0].length()), e);
+        }
+      }
+      throw new ConfigException.BadValue(h.path(), m, e);
     }
   }
 
@@ -187,8 +307,8 @@ public final class TyrusConfig {
       setter.run();
     } catch (IllegalArgumentException e) {
       String named = keyFor(e.getMessage());
-      throw new ConfigException.BadValue(
-          TYRUS_PATH + "." + (named.equals(UNKNOWN) ? key : named), e.getMessage(), e);
+      String full = TYRUS_PATH + "." + (named.equals(UNKNOWN) ? key : named);
+      throw new ConfigException.BadValue(full, withKey(e.getMessage(), full), e);
     }
   }
 
@@ -196,8 +316,21 @@ public final class TyrusConfig {
     try {
       return build.get();
     } catch (IllegalArgumentException e) {
-      throw new ConfigException.BadValue(path + "." + keyFor(e.getMessage()), e.getMessage(), e);
+      String full = path + "." + keyFor(e.getMessage());
+      throw new ConfigException.BadValue(full, withKey(e.getMessage(), full), e);
     }
+  }
+
+  /** {@code "maxQueuedFrames must be >= 1"} becomes {@code "threadwire.tyrus.outbound... must"}. */
+  private static String withKey(String message, String fullKey) {
+    String m = message == null ? "" : message;
+    String best = "";
+    for (String[] k : KEYS) {
+      if (m.startsWith(k[0] + " ") && k[0].length() > best.length()) {
+        best = k[0];
+      }
+    }
+    return best.isEmpty() ? m : fullKey + m.substring(best.length());
   }
 
   private static String keyFor(String message) {

@@ -13,11 +13,14 @@ import java.util.Objects;
  * @param host the address to bind, honoured exactly (default {@code 127.0.0.1}); {@code 0.0.0.0}
  *     binds every interface
  * @param port the port to bind; 0 picks an ephemeral port, see {@link
- *     TyrusThreadMessaging#boundPort()} (default 8080)
+ *     TyrusThreadMessaging#boundPort()} (default {@value #DEFAULT_PORT}, not the 8080 every Java
+ *     web framework takes)
  * @param path the WebSocket endpoint path (default {@code /threads})
- * @param allowedOrigins the {@code Origin} header values accepted at the handshake; {@code "*"}
- *     accepts any (default {@code ["*"]}). A handshake without an {@code Origin} header (a
- *     non-browser client) is always accepted: the allow-list protects browsers from cross-site use
+ * @param allowedOrigins the {@code Origin} header values accepted at the handshake, such as {@code
+ *     https://app.example}; {@code "*"} accepts any. Default empty: no browser page may connect
+ *     (cross-site WebSocket hijacking), a cross-origin handshake is answered 403 until its page's
+ *     origin is listed. A handshake without an {@code Origin} header (a non-browser client) is
+ *     always accepted: the allow-list protects browsers from cross-site use
  * @param tokenHeader the header carrying the access token, {@code Bearer } prefix optional (default
  *     {@code Authorization})
  * @param tokenQueryParameter the query parameter carrying the access token when the header is
@@ -84,15 +87,18 @@ public record TyrusSettings(
     long maxTotalQueuedBytes,
     int maxTotalQueuedHeapPercent) {
 
+  /** The default port: not 8080, which every Java web framework takes. */
+  public static final int DEFAULT_PORT = 8431;
+
   private static final TyrusSettings DEFAULTS = new Builder().build();
 
   /**
    * Validates every setting.
    *
    * @param allowedOrigins the {@code Origin} header values accepted at the handshake; {@code "*"}
-   *     accepts any (default {@code ["*"]}). A handshake without an {@code Origin} header (a
-   *     non-browser client) is always accepted: the allow-list protects browsers from cross-site
-   *     use
+   *     accepts any (default empty: no browser origin). A handshake without an {@code Origin}
+   *     header (a non-browser client) is always accepted: the allow-list protects browsers from
+   *     cross-site use
    * @param closeGrace how long a closing connection may take to flush its close frame before its
    *     TCP connection is dropped: on stop, and after a slow consumer is cut off (default 5s)
    * @param host the address to bind, honoured exactly (default {@code 127.0.0.1}); {@code 0.0.0.0}
@@ -112,7 +118,7 @@ public record TyrusSettings(
    * @param pingInterval how long a connection may stay silent before the server pings it (default
    *     25s)
    * @param port the port to bind; 0 picks an ephemeral port, see {@link
-   *     TyrusThreadMessaging#boundPort()} (default 8080)
+   *     TyrusThreadMessaging#boundPort()} (default {@value #DEFAULT_PORT})
    * @param rateLimit how many frames a client may send (default 20 per second, bursts of 40, closed
    *     after 100 refused frames in a row)
    * @param tokenHeader the header carrying the access token, {@code Bearer } prefix optional
@@ -253,16 +259,11 @@ public record TyrusSettings(
   }
 
   static void positive(Duration value, String name) {
-    Objects.requireNonNull(value, name);
-    if (value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException(name + " must be positive, got " + value);
-    }
+    io.threadwire.spi.ConfigKeys.requirePositive(name, value);
   }
 
   static void atLeast(long value, long min, String name) {
-    if (value < min) {
-      throw new IllegalArgumentException(name + " must be >= " + min + ", got " + value);
-    }
+    io.threadwire.spi.ConfigKeys.requireAtLeast(name, value, min);
   }
 
   /**
@@ -303,9 +304,9 @@ public record TyrusSettings(
   /** Builds {@link TyrusSettings}; every setter names the record component it sets. */
   public static final class Builder {
     private String host = "127.0.0.1";
-    private int port = 8080;
+    private int port = DEFAULT_PORT;
     private String path = "/threads";
-    private List<String> allowedOrigins = List.of("*");
+    private List<String> allowedOrigins = List.of();
     private String tokenHeader = "Authorization";
     private String tokenQueryParameter = "access_token";
     private int maxFrameBytes = 64 * 1024;

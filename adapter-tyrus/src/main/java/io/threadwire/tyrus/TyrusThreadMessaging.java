@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  *     .authenticator(HandshakeAuthenticator.bearerTokens(tokens::userFor))
  *     .accessPolicy((user, thread) -> acl.mayRead(user, thread))
  *     .build();
- * messaging.start();                      // listens on ws://127.0.0.1:8080/threads
+ * messaging.start();                      // listens on ws://127.0.0.1:8431/threads
  * messaging.send(ThreadId.of("run-1"), Message.of("{\"step\":1}"));
  * }</pre>
  *
@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #start()} binds the configured host and port (exactly that host: never all interfaces
  * unless told {@code 0.0.0.0}) and starts the hub; a failure to bind throws {@link
- * IllegalStateException}. {@link #close()} stops accepting sends (they answer {@code ERROR/CLOSED},
+ * IllegalStateException} whose message names {@code host:port} and the cause (for example {@code
+ * java.net.BindException: Address already in use}), also kept as {@link #startFailure()} for
+ * readiness reports. {@link #close()} stops accepting sends (they answer {@code ERROR/CLOSED},
  * never throw), closes every client with 1001 and releases the port. Not restartable.
  *
  * <h2>Back-pressure</h2>
@@ -53,8 +55,10 @@ import org.slf4j.LoggerFactory;
  * queue overflows, or whose write is not acknowledged within the write timeout, is disconnected
  * with 1013 and counted as failed in the outcome; it can reconnect and recover from history.
  *
- * <p><b>Security defaults allow everyone</b>: see {@link HandshakeAuthenticator#allowAll()} and
- * {@link ThreadAccessPolicy#allowAll()}.
+ * <p><b>Security defaults allow every non-browser client</b>: see {@link
+ * HandshakeAuthenticator#allowAll()} (a WARN is logged at start while it is in use) and {@link
+ * ThreadAccessPolicy#allowAll()}. Browser pages are refused until their origin is listed in {@link
+ * TyrusSettings#allowedOrigins()}.
  */
 public final class TyrusThreadMessaging implements ThreadMessaging {
 
@@ -65,11 +69,14 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
   private final ServerContext ctx;
   private final BoundServerContainer container;
   private final Object lifecycle = new Object();
+  private final boolean allowsEveryone;
+  private volatile Throwable startFailure;
   private volatile boolean started;
   private volatile boolean closed;
 
   private TyrusThreadMessaging(Builder b) {
     this.settings = b.settings;
+    this.allowsEveryone = b.authenticator instanceof AllowAllAuthenticator;
     ThreadHub.Builder hb =
         ThreadHub.builder(ServerFrames.encoder())
             .settings(b.hubSettings)
@@ -187,16 +194,52 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
         closed = true;
         hub.close();
         closeQuietly();
-        throw new IllegalStateException(
-            "could not start the WebSocket server on " + settings.host() + ":" + settings.port(),
-            e);
+        IllegalStateException failure =
+            new IllegalStateException(
+                "could not start the WebSocket server on "
+                    + settings.host()
+                    + ":"
+                    + settings.port()
+                    + ": "
+                    + describe(e),
+                e);
+        startFailure = failure;
+        throw failure;
       }
       hub.start();
       long tick = sweepTickMillis(settings);
       ctx.io.scheduleWithFixedDelay(this::sweepQuietly, tick, tick, TimeUnit.MILLISECONDS);
       started = true;
       LOG.info("Threadwire WebSocket server listening on {}", uri());
+      securityWarning().ifPresent(LOG::warn);
     }
+  }
+
+  /**
+   * The WARN logged at start while the default authenticator is in use: every client that reaches
+   * the port is then accepted, which is right for a demo and wrong for production.
+   */
+  java.util.Optional<String> securityWarning() {
+    if (!allowsEveryone) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        "SECURITY: no HandshakeAuthenticator was configured, so HandshakeAuthenticator.allowAll()"
+            + " accepts every client that reaches "
+            + settings.host()
+            + ":"
+            + settings.port()
+            + " as anonymous. Supply an authenticator (and a ThreadAccessPolicy) before serving"
+            + " real users.");
+  }
+
+  /**
+   * {@return the exception {@link #start()} threw, naming the host, port and cause (a port in use,
+   * an address that cannot be bound), if it failed}
+   */
+  @Override
+  public java.util.Optional<Throwable> startFailure() {
+    return java.util.Optional.ofNullable(startFailure);
   }
 
   /** Stops accepting sends, closes every client with 1001 and releases the port; idempotent. */
@@ -306,6 +349,21 @@ public final class TyrusThreadMessaging implements ThreadMessaging {
     } catch (RuntimeException e) {
       LOG.warn("connection sweep failed", e);
     }
+  }
+
+  /** The cause chain in one line: {@code java.net.BindException: Address already in use}. */
+  private static String describe(Throwable e) {
+    StringBuilder sb = new StringBuilder();
+    for (Throwable c = e; c != null && sb.length() < 500; c = c.getCause()) {
+      String line = c.getClass().getName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
+      if (sb.indexOf(line) < 0) {
+        sb.append(sb.length() == 0 ? "" : "; caused by ").append(line);
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return sb.toString();
   }
 
   static long sweepTickMillis(TyrusSettings s) {

@@ -122,7 +122,13 @@ class BindAddressTest {
           TyrusThreadMessaging.create(TyrusSettings.builder().port(first.boundPort()).build());
       assertThatThrownBy(second::start)
           .isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining(String.valueOf(first.boundPort()));
+          .hasMessageContaining("127.0.0.1:" + first.boundPort())
+          .hasMessageContaining("BindException")
+          .hasMessageContaining("in use");
+      assertThat(second.startFailure())
+          .hasValueSatisfying(
+              f -> assertThat(f).hasMessageContaining("127.0.0.1:" + first.boundPort()));
+      assertThat(first.startFailure()).isEmpty();
       assertThat(second.state()).isEqualTo(io.threadwire.ThreadMessaging.State.CLOSED);
       assertThat(
               second

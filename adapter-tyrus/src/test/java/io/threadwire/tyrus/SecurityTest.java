@@ -228,6 +228,40 @@ class SecurityTest {
   }
 
   @Test
+  @DisplayName("by default a cross-origin browser handshake is refused with 403; no Origin is fine")
+  void defaultOriginsRefuseBrowsers() {
+    TyrusThreadMessaging m = server(TyrusSettings.builder().port(0).build());
+    Map<String, String> auth = Map.of("Authorization", "Bearer token-ada");
+    Map<String, String> page = new java.util.HashMap<>(auth);
+    page.put("Origin", "https://evil.example");
+    assertThat(status(TestClient.connectFailure(m.uri(), page))).isEqualTo(403);
+    page.put("Origin", "http://127.0.0.1:" + m.boundPort());
+    assertThat(status(TestClient.connectFailure(m.uri(), page))).isEqualTo(403);
+    assertThat(TestClient.connectFailure(m.uri(), auth)).isNull();
+  }
+
+  @Test
+  @DisplayName("the default port is not 8080, in the settings and in reference.conf")
+  void defaultPort() {
+    assertThat(TyrusSettings.defaults().port()).isEqualTo(8431);
+    assertThat(TyrusSettings.defaults().allowedOrigins()).isEmpty();
+    TyrusSettings read = TyrusConfig.tyrusSettings(ConfigFactory.defaultReference());
+    assertThat(read.port()).isEqualTo(8431);
+    assertThat(read.allowedOrigins()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a server on the allow-all authenticator warns at start; one with its own does not")
+  void allowAllWarns() {
+    TyrusThreadMessaging open =
+        TyrusThreadMessaging.create(TyrusSettings.builder().port(0).build());
+    this.open.add(open);
+    assertThat(open.securityWarning())
+        .hasValueSatisfying(w -> assertThat(w).contains("allowAll()", "127.0.0.1"));
+    assertThat(server(TyrusSettings.builder().port(0).build()).securityWarning()).isEmpty();
+  }
+
+  @Test
   @DisplayName("the access policy decides which threads a user may join")
   void accessPolicy() {
     TyrusThreadMessaging m = server(TyrusSettings.builder().port(0).build());

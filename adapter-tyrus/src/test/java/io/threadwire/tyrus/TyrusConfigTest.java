@@ -158,4 +158,60 @@ class TyrusConfigTest {
         .isInstanceOf(ConfigException.Missing.class)
         .hasMessageContaining("threadwire");
   }
+
+  @Test
+  @DisplayName(
+      "a misspelled key under threadwire.tyrus is refused, the nearest known key suggested")
+  void unknownTyrusKey() {
+    assertThatThrownBy(
+            () ->
+                TyrusConfig.tyrusSettings(with("threadwire.tyrus.outbound.max-queued-frame = 10")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("threadwire.tyrus.outbound.max-queued-frame")
+        .hasMessageContaining("did you mean threadwire.tyrus.outbound.max-queued-frames?");
+  }
+
+  @Test
+  @DisplayName("a misspelled key under threadwire.hub, or in a history prefix, is refused")
+  void unknownHubKey() {
+    assertThatThrownBy(() -> TyrusConfig.hubSettings(with("threadwire.hub.send-timout = 1s")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("did you mean threadwire.hub.send-timeout?");
+    assertThatThrownBy(
+            () ->
+                TyrusConfig.hubSettings(
+                    with("threadwire.hub.history-prefixes { \"typing.\" { enabeld = false } }")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("enabeld")
+        .hasMessageContaining("did you mean");
+    assertThat(
+            TyrusConfig.hubSettings(
+                with("threadwire.hub.history-prefixes { \"typing.\" { enabled = false } }")))
+        .isNotNull();
+  }
+
+  @Test
+  @DisplayName("history bounds are reported with their full keys, not Java field names")
+  void historyKeys() {
+    assertThatThrownBy(
+            () -> TyrusConfig.hubSettings(with("threadwire.hub.history.max-messages = 0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("threadwire.hub.history.max-messages")
+        .hasMessageNotContaining("maxMessages");
+    assertThatThrownBy(() -> TyrusConfig.hubSettings(with("threadwire.hub.history.max-bytes = 0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("threadwire.hub.history.max-bytes")
+        .hasMessageNotContaining("maxBytes");
+  }
+
+  @Test
+  @DisplayName("an unresolvable host is refused naming the key")
+  void unresolvableHost() {
+    assertThatThrownBy(
+            () ->
+                TyrusConfig.tyrusSettings(with("threadwire.tyrus.host = \"no-such-host.invalid\"")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("threadwire.tyrus.host")
+        .hasMessageContaining("no-such-host.invalid");
+  }
 }

@@ -2,6 +2,7 @@ package io.threadwire.redis;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import io.threadwire.spi.ConfigKeys;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -41,12 +42,12 @@ public final class RedisConfig {
    */
   public static RedisSettings settings(Config config) {
     Config c = config.getConfig(PATH);
-    for (String key : c.root().keySet()) {
-      if (!KEYS.contains(key)) {
-        throw new ConfigException.BadPath(
-            PATH + "." + key, "unknown key; known keys are " + KEYS.stream().sorted().toList());
-      }
-    }
+    ConfigKeys.firstUnknown(c.root().keySet(), KEYS)
+        .ifPresent(
+            key -> {
+              throw new ConfigException.BadPath(
+                  PATH + "." + key, ConfigKeys.unknownKeyMessage(PATH, key, KEYS));
+            });
     RedisSettings.Builder b = RedisSettings.builder();
     set(c, "uri", () -> b.uri(c.getString("uri")));
     set(c, "key-prefix", () -> b.keyPrefix(c.getString("key-prefix")));

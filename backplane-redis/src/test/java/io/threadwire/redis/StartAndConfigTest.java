@@ -115,7 +115,8 @@ class StartAndConfigTest {
                     ConfigFactory.parseString("threadwire.redis.comand-timeout = 1s")
                         .withFallback(ConfigFactory.load())))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("threadwire.redis.comand-timeout");
+        .hasMessageContaining("threadwire.redis.comand-timeout")
+        .hasMessageContaining("did you mean threadwire.redis.command-timeout?");
   }
 
   @Test

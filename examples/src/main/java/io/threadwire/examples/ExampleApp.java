@@ -10,6 +10,7 @@ import com.google.inject.util.Modules;
 import com.sun.net.httpserver.HttpServer;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import io.threadwire.startup.MessagingRuntime;
 import io.threadwire.startup.Startup;
 import io.threadwire.startup.StartupFailedException;
 import java.net.InetSocketAddress;
@@ -24,10 +25,10 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 /**
  * The running example application: messaging started, readiness checked, HTTP serving.
  *
- * <p>{@link #start(Config)} starts the transport, runs the startup module's sequence (it refuses to
- * start with the startup report if messaging is broken; zero connected clients is healthy) and only
- * then opens the HTTP server. {@link #close()} stops agent runs, the HTTP server and the transport,
- * in that order.
+ * <p>{@link #start(Config)} starts the transport and runs the startup module's sequence with its
+ * {@link MessagingRuntime} (it refuses to start with the startup report if messaging is broken;
+ * zero connected clients is healthy) and only then opens the HTTP server. {@link #close()} stops
+ * agent runs, the HTTP server and the transport, in that order.
  */
 public final class ExampleApp implements AutoCloseable {
 
@@ -37,6 +38,7 @@ public final class ExampleApp implements AutoCloseable {
   private final LiveTransport transport;
   private final HttpApi http;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile MessagingRuntime runtime;
 
   private ExampleApp(Injector injector) {
     this.injector = injector;
@@ -70,10 +72,25 @@ public final class ExampleApp implements AutoCloseable {
       releasePort(injector);
       throw unwrap(e);
     }
+    // Gate serving on readiness: zero connected clients is ready, a broken transport is not.
+    // The runtime starts messaging, runs the startup sequence and, on failure, closes everything.
+    app.runtime =
+        MessagingRuntime.builder(app.transport.messaging(), injector.getInstance(Startup.class))
+            .alsoClose(
+                () ->
+                    injector
+                        .getInstance(Key.get(ExecutorService.class, Names.named("http")))
+                        .shutdownNow())
+            .alsoClose(app.transport)
+            .alsoClose(app.http)
+            .alsoClose(
+                () ->
+                    injector
+                        .getInstance(
+                            Key.get(ScheduledExecutorService.class, Names.named("agent-runs")))
+                        .shutdownNow())
+            .start();
     try {
-      app.transport.start();
-      // Gate serving on readiness: zero connected clients is ready, a broken transport is not.
-      app.injector.getInstance(Startup.class).run();
       app.http.start();
       LOG.info("serving {}", app.pageUri());
       return app;
@@ -128,12 +145,10 @@ public final class ExampleApp implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    injector
-        .getInstance(Key.get(ScheduledExecutorService.class, Names.named("agent-runs")))
-        .shutdownNow();
-    http.close();
-    transport.close();
-    injector.getInstance(Key.get(ExecutorService.class, Names.named("http"))).shutdownNow();
+    MessagingRuntime r = runtime;
+    if (r != null) {
+      r.close(); // agent runs, the HTTP server, the transport, the HTTP pool, then messaging
+    }
     LOG.info("stopped");
   }
 }

@@ -19,6 +19,7 @@ import io.threadwire.startup.ReadinessCheck;
 import io.threadwire.startup.ReadinessState;
 import io.threadwire.startup.StartupSettings;
 import io.threadwire.startup.ThreadwireStartupModule;
+import io.threadwire.tyrus.TyrusConfig;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -52,14 +53,15 @@ final class ExampleModule extends AbstractModule {
   /**
    * Reads and validates the settings now, so bad configuration fails before any object is built.
    *
-   * @throws ConfigException naming the key of a missing or invalid setting, under {@code
-   *     threadwire.examples} or {@code threadwire.startup}
+   * @throws ConfigException naming the key of a missing, invalid or unknown setting, under {@code
+   *     threadwire.examples}, {@code threadwire.startup}, or (with the Tyrus transport) {@code
+   *     threadwire.tyrus} and {@code threadwire.hub}
    */
   ExampleModule(Config config) {
     this.config = config;
     this.settings = ExampleSettings.from(config);
     this.startup = StartupSettings.fromConfig(config);
-    this.transport = transportModule(settings);
+    this.transport = transportModule(settings, config);
   }
 
   @Override
@@ -75,10 +77,13 @@ final class ExampleModule extends AbstractModule {
   }
 
   /** The only place that knows which transports exist. */
-  private Module transportModule(ExampleSettings settings) {
+  private static Module transportModule(ExampleSettings settings, Config config) {
     return switch (settings.transport()) {
       case INMEMORY -> new InMemoryTransportModule();
-      case TYRUS -> new TyrusTransportModule();
+        // Read now: bad Tyrus or hub settings fail here, before the HTTP port is bound.
+      case TYRUS ->
+          new TyrusTransportModule(
+              TyrusConfig.tyrusSettings(config), TyrusConfig.hubSettings(config));
     };
   }
 
@@ -99,6 +104,7 @@ final class ExampleModule extends AbstractModule {
   @Provides
   @Singleton
   HttpServer httpServer(ExampleSettings settings, PrometheusMeterRegistry registry) {
+    enableNoDelay();
     try {
       HttpServer server =
           HttpServer.create(
@@ -116,6 +122,20 @@ final class ExampleModule extends AbstractModule {
           e);
     }
   }
+
+  /**
+   * Turns Nagle's algorithm off on the JDK's HTTP server: it writes headers and body separately, so
+   * with Nagle on, a kept-alive client waits for a delayed ACK (~40 ms) on every request. The JDK
+   * reads this property once, when its first server is created; Main also sets it at start.
+   */
+  static void enableNoDelay() {
+    if (System.getProperty(NODELAY) == null) {
+      System.setProperty(NODELAY, "true");
+    }
+  }
+
+  /** The JDK HTTP server's switch for TCP_NODELAY on accepted connections. */
+  static final String NODELAY = "sun.net.httpserver.nodelay";
 
   /** The origins of the demo page, as a browser sends them in the WebSocket handshake. */
   @Provides
@@ -172,10 +192,16 @@ final class ExampleModule extends AbstractModule {
   @Provides
   @Singleton
   @Named("http")
-  ExecutorService httpExecutor() {
-    // Event streams hold a thread each, so the pool grows on demand, up to a bound.
+  ExecutorService httpExecutor(ExampleSettings settings) {
+    // Event streams hold a thread each, so the pool grows on demand, up to a bound; a request
+    // past it is answered 503 by HttpApi's OverloadGuard.
     return new ThreadPoolExecutor(
-        0, 200, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), daemon("threadwire-http"));
+        0,
+        settings.httpMaxThreads(),
+        60,
+        TimeUnit.SECONDS,
+        new SynchronousQueue<>(),
+        daemon("threadwire-http"));
   }
 
   @Provides

@@ -2,8 +2,11 @@ package io.threadwire.examples;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import io.threadwire.spi.ConfigKeys;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The example application's settings, read once from {@code threadwire.examples} in the Typesafe
@@ -17,6 +20,10 @@ import java.util.Locale;
  * @param readyWait how long {@code GET /health/ready} waits for a fresh check before answering with
  *     the last known state
  * @param eventQueueSize the per-connection outbound bound of the in-memory event stream
+ * @param httpMaxThreads the most requests served at once (event streams hold one each); a request
+ *     beyond it is answered 503 with {@code Retry-After}
+ * @param exitWithParent whether the app stops when the process that started it ends (the Maven JVM
+ *     of {@code exec:exec}, which sets it), so that stopping the run command stops the app
  */
 record ExampleSettings(
     TransportKind transport,
@@ -25,10 +32,25 @@ record ExampleSettings(
     int maxBodyBytes,
     Duration agentStepDelay,
     Duration readyWait,
-    int eventQueueSize) {
+    int eventQueueSize,
+    int httpMaxThreads,
+    boolean exitWithParent) {
 
   /** The path of this application's settings in the configuration. */
   static final String PATH = "threadwire.examples";
+
+  /** Every key under {@link #PATH}; any other is refused as a typo. */
+  private static final Set<String> KEYS =
+      Set.of(
+          "transport",
+          "http.host",
+          "http.port",
+          "http.max-body-size",
+          "agent-run.step-delay",
+          "health.ready-wait",
+          "inmemory.event-queue-size",
+          "http.max-threads",
+          "exit-with-parent");
 
   /** Which transport carries messages to clients. */
   enum TransportKind {
@@ -43,6 +65,16 @@ record ExampleSettings(
     // Keys are read by their full path, so that Typesafe's own errors (a mistyped value from an
     // environment variable) name threadwire.examples.http.port, not an ambiguous http.port.
     Config c = root.getConfig(PATH).atPath(PATH);
+    Set<String> present = new TreeSet<>();
+    root.getConfig(PATH).entrySet().forEach(e -> present.add(e.getKey()));
+    ConfigKeys.firstUnknown(present, KEYS)
+        .ifPresent(
+            key -> {
+              throw new ConfigException.BadValue(
+                  root.getValue(fullKey(key)).origin(),
+                  fullKey(key),
+                  ConfigKeys.unknownKeyMessage(PATH, key, KEYS));
+            });
     return new ExampleSettings(
         transport(c),
         nonEmpty(c, "http.host"),
@@ -50,8 +82,9 @@ record ExampleSettings(
         positiveInt(c, "http.max-body-size", c.getBytes(fullKey("http.max-body-size"))),
         positive(c, "agent-run.step-delay"),
         positive(c, "health.ready-wait"),
-        positiveInt(
-            c, "inmemory.event-queue-size", c.getInt(fullKey("inmemory.event-queue-size"))));
+        positiveInt(c, "inmemory.event-queue-size", c.getInt(fullKey("inmemory.event-queue-size"))),
+        positiveInt(c, "http.max-threads", c.getInt(fullKey("http.max-threads"))),
+        c.getBoolean(fullKey("exit-with-parent")));
   }
 
   private static String fullKey(String relative) {
@@ -94,10 +127,10 @@ record ExampleSettings(
   }
 
   private static Duration positive(Config c, String key) {
-    Duration d = c.getDuration(fullKey(key));
-    if (d.isNegative() || d.isZero()) {
-      throw new ConfigException.BadValue(c.origin(), fullKey(key), "must be positive");
+    try {
+      return ConfigKeys.requirePositive(fullKey(key), c.getDuration(fullKey(key)));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException.BadValue(c.origin(), fullKey(key), e.getMessage());
     }
-    return d;
   }
 }

@@ -42,6 +42,7 @@ final class HttpApi implements AutoCloseable {
   private final Exchanges exchanges;
   private final StaticFiles files = new StaticFiles();
   private final HttpServer server;
+  private final OverloadGuard guard;
   private volatile boolean started;
 
   HttpApi(
@@ -61,7 +62,8 @@ final class HttpApi implements AutoCloseable {
     this.exchanges = new Exchanges(json, settings.maxBodyBytes());
     this.server = server;
     server.createContext("/", this::handle);
-    server.setExecutor(executor);
+    this.guard = new OverloadGuard(executor);
+    server.setExecutor(guard);
   }
 
   /** Starts serving on the address bound when the server was created. */
@@ -79,6 +81,7 @@ final class HttpApi implements AutoCloseable {
   @Override
   public void close() {
     release(server, started);
+    guard.shutdown();
   }
 
   /**
@@ -94,6 +97,12 @@ final class HttpApi implements AutoCloseable {
 
   private void handle(HttpExchange exchange) {
     try {
+      if (OverloadGuard.overloaded()) {
+        // Every request thread is busy: say so and when to come back, rather than reset.
+        exchange.getResponseHeaders().set("Retry-After", "1");
+        throw new ApiException(
+            503, "overloaded", "the server is busy (every request thread is in use); retry later");
+      }
       route(exchange);
     } catch (ApiException e) {
       respondError(exchange, e);

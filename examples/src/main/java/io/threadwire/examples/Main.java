@@ -17,6 +17,7 @@ public final class Main {
 
   /** Starts the example application and blocks until the JVM is asked to stop. */
   public static void main(String[] args) throws InterruptedException {
+    ExampleModule.enableNoDelay(); // before any HttpServer class reads it
     Config config = ConfigFactory.load();
     ExampleApp app;
     try {
@@ -36,6 +37,9 @@ public final class Main {
           "another port? THREADWIRE_HTTP_PORT=9090 THREADWIRE_WS_PORT=9025 (0 = any free port)");
       System.exit(1);
       return;
+    }
+    if (config.getBoolean(ExampleSettings.PATH + ".exit-with-parent")) {
+      exitWithParent();
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -57,6 +61,28 @@ public final class Main {
     System.out.println("  metrics       " + base + "metrics (Prometheus text)");
     System.out.println();
     stopped.await();
+  }
+
+  /**
+   * Stops the JVM (shutdown hook included) when the process that started it ends. Under {@code mvn
+   * exec:exec} that is Maven's JVM, which does not stop its child when it is itself stopped (kill,
+   * an IDE's stop button, a CI timeout): without this the app would go on serving, orphaned.
+   */
+  private static void exitWithParent() {
+    ProcessHandle.current()
+        .parent()
+        .ifPresent(
+            parent ->
+                parent
+                    .onExit()
+                    .thenRun(
+                        () -> {
+                          System.err.println(
+                              "the process that started this one ("
+                                  + parent.pid()
+                                  + ") has ended: stopping");
+                          System.exit(0);
+                        }));
   }
 
   private static String describe(Throwable e) {

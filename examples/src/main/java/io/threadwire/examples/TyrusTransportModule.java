@@ -2,9 +2,8 @@ package io.threadwire.examples;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
-import com.typesafe.config.Config;
+import io.threadwire.hub.HubSettings;
 import io.threadwire.micrometer.ThreadwireMetrics;
-import io.threadwire.tyrus.TyrusConfig;
 import io.threadwire.tyrus.TyrusSettings;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -30,14 +29,22 @@ import java.util.List;
  */
 final class TyrusTransportModule extends AbstractModule {
 
+  private final TyrusSettings configured;
+  private final HubSettings hubSettings;
+
+  /** Takes settings already read and validated, so that nothing is bound before they are. */
+  TyrusTransportModule(TyrusSettings configured, HubSettings hubSettings) {
+    this.configured = configured;
+    this.hubSettings = hubSettings;
+  }
+
   @Provides
   @Singleton
   LiveTransport transport(
-      Config config, @Named("page-origins") List<String> pageOrigins, ThreadwireMetrics metrics) {
-    TyrusSettings configured = TyrusConfig.tyrusSettings(config);
+      @Named("page-origins") List<String> pageOrigins, ThreadwireMetrics metrics) {
     List<String> origins = new ArrayList<>(pageOrigins);
     configured.allowedOrigins().stream().filter(o -> !o.equals("*")).forEach(origins::add);
     TyrusSettings settings = configured.toBuilder().allowedOrigins(origins).build();
-    return new TyrusLiveTransport(settings, TyrusConfig.hubSettings(config), metrics);
+    return new TyrusLiveTransport(settings, hubSettings, metrics);
   }
 }

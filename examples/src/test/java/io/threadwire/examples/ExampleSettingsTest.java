@@ -121,4 +121,31 @@ class ExampleSettingsTest {
         .isInstanceOf(ConfigException.WrongType.class)
         .hasMessageContaining("threadwire.tyrus.port");
   }
+
+  @Test
+  @DisplayName(
+      "Tyrus and hub settings are validated when the module is built, before any port is bound")
+  void transportSettingsValidatedFirst() {
+    assertThatThrownBy(
+            () ->
+                new ExampleModule(
+                    TestApps.config(Map.of("threadwire.tyrus.outbound.max-queued-frame", 10))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("threadwire.tyrus.outbound.max-queued-frame");
+    assertThatThrownBy(
+            () ->
+                new ExampleModule(
+                    TestApps.config(Map.of("threadwire.hub.history.max-messages", 0))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("threadwire.hub.history.max-messages");
+  }
+
+  @Test
+  @DisplayName("an unknown key under threadwire.examples is refused with a suggestion")
+  void unknownExampleKey() {
+    assertThatThrownBy(
+            () -> ExampleSettings.from(TestApps.config(Map.of("threadwire.examples.http.prot", 1))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("did you mean threadwire.examples.http.port?");
+  }
 }

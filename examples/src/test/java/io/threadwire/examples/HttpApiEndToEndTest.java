@@ -219,7 +219,7 @@ abstract class HttpApiEndToEndTest {
           .containsExactly("messaging", "agent-runs");
       assertThat(report.path("checks").findValuesAsText("status")).containsOnly("READY");
       assertThat(report.path("checks").get(0).path("reason").asText())
-          .contains("no connections yet");
+          .contains("nobody joins the probe thread");
     }
 
     @Test

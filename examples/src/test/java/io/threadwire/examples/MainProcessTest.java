@@ -1,6 +1,7 @@
 package io.threadwire.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
@@ -63,6 +64,69 @@ class MainProcessTest {
       assertThat(Files.readString(err)).contains("INFO ExampleApp - stopped");
     } finally {
       process.destroyForcibly();
+      Files.deleteIfExists(err);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "run as exec:exec runs it, it exits when its parent (the Maven JVM) is killed, freeing its"
+          + " port")
+  void exitsWithItsParent() throws Exception {
+    // A shell stands in for Maven's JVM: it starts the app as exec:exec does (the pom passes
+    // -Dthreadwire.examples.exit-with-parent=true) and is then killed with SIGKILL, which no
+    // shutdown hook of the parent survives.
+    Path err = Files.createTempFile("threadwire-main-", ".err");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "bash",
+                "-c",
+                "\"$0\" \"$@\" & echo \"child $!\"; wait",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dthreadwire.examples.exit-with-parent=true",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName())
+            .redirectError(err.toFile());
+    pb.environment().put("THREADWIRE_HTTP_PORT", "0");
+    pb.environment().put("THREADWIRE_WS_PORT", "0");
+    Process parent = pb.start();
+    List<String> out = new CopyOnWriteArrayList<>();
+    Thread reader = new Thread(() -> readLines(parent, out), "main-stdout");
+    reader.setDaemon(true);
+    reader.start();
+    ProcessHandle app = null;
+    try {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> out.stream().anyMatch(l -> l.contains("health")) || !parent.isAlive());
+      long pid =
+          Long.parseLong(
+              out.stream()
+                  .filter(l -> l.startsWith("child "))
+                  .findFirst()
+                  .orElseThrow()
+                  .substring(6)
+                  .trim());
+      app = ProcessHandle.of(pid).orElseThrow();
+      URI page = URI.create(urlAfter(out, "demo page"));
+      assertThat(app.isAlive()).isTrue();
+
+      parent.destroyForcibly();
+      assertThat(parent.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+      ProcessHandle running = app;
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(() -> assertThat(running.isAlive()).as("the app JVM").isFalse());
+      assertThatThrownBy(
+              () -> new java.net.Socket(page.getHost(), page.getPort()).close(), "port released")
+          .isInstanceOf(java.net.ConnectException.class);
+    } finally {
+      parent.destroyForcibly();
+      if (app != null) {
+        app.destroyForcibly();
+      }
       Files.deleteIfExists(err);
     }
   }

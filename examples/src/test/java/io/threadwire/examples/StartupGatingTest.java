@@ -29,7 +29,7 @@ class StartupGatingTest {
       Response ready = TestApps.get(app, "/health/ready");
       assertThat(ready.status()).isEqualTo(200);
       assertThat(ready.json().path("report").path("summary").asText())
-          .contains("no connections yet");
+          .contains("nobody joins the probe thread");
     }
   }
 

@@ -70,7 +70,7 @@ public record CheckReport(
 
   /**
    * {@return one human-readable line: name, status, duration, attempts, reason and cause, for
-   * example {@code messaging READY in 3ms (1 attempt): no connections yet}}
+   * example {@code messaging READY in 3ms (1 attempt): messaging accepted the probe ...}}
    */
   public String describe() {
     StringBuilder sb =

@@ -11,7 +11,7 @@ public final class CheckResult {
 
   /** How one attempt of a check ended. */
   public enum Status {
-    /** Ready: the reason says what was found, for example "no connections yet". */
+    /** Ready: the reason says what was found, for example "messaging accepted the probe". */
     READY,
     /** Not ready yet: the sequence retries with backoff until its deadline. */
     NOT_READY,

@@ -20,10 +20,14 @@ import java.util.concurrent.CompletionStage;
  *   <caption>Probe outcome to check result</caption>
  *   <tr><th>outcome</th><th>result</th><th>reason</th></tr>
  *   <tr><td>{@code NO_RECIPIENTS}</td><td>{@code READY}</td>
- *       <td>"messaging accepted the probe: no connections yet", the normal answer at startup,
- *           since no client can be connected before the server has started</td></tr>
+ *       <td>{@value #NO_RECIPIENTS_REASON}: the normal answer, at startup and later, since no
+ *           client joins the reserved probe thread; it says nothing about other threads'
+ *           clients</td></tr>
  *   <tr><td>{@code DELIVERED}</td><td>{@code READY}</td><td>how many connections got it</td></tr>
  *   <tr><td>{@code QUEUED}</td><td>{@code READY}</td><td>the outcome's reason</td></tr>
+ *   <tr><td>{@code ERROR}, and {@link ThreadMessaging#startFailure()} is present</td>
+ *       <td>{@code FAILED}</td><td>"messaging failed to start: " and the start failure (for a
+ *           network transport, its address and cause), with it as the cause</td></tr>
  *   <tr><td>{@code ERROR}</td><td>{@code FAILED}</td>
  *       <td>the error kind and reason, with the outcome's cause (for example a closed port, or a
  *           transport whose every write failed)</td></tr>
@@ -44,6 +48,11 @@ public final class MessagingReadinessCheck implements ReadinessCheck {
 
   /** The metadata key marking a probe message, with the value {@code "true"}. */
   public static final String PROBE_METADATA_KEY = "threadwire.probe";
+
+  /** The reason of a {@code NO_RECIPIENTS} answer, which is {@code READY}. */
+  public static final String NO_RECIPIENTS_REASON =
+      "messaging accepted the probe (nobody joins the probe thread; client connections elsewhere"
+          + " are not counted)";
 
   private static final String PROBE_PAYLOAD = "{\"type\":\"threadwire.probe\"}";
 
@@ -104,7 +113,7 @@ public final class MessagingReadinessCheck implements ReadinessCheck {
 
   private CheckResult toResult(SendOutcome outcome) {
     return switch (outcome.status()) {
-      case NO_RECIPIENTS -> CheckResult.ready("messaging accepted the probe: no connections yet");
+      case NO_RECIPIENTS -> CheckResult.ready(NO_RECIPIENTS_REASON);
       case DELIVERED ->
           CheckResult.ready(
               "messaging accepted the probe: delivered to "
@@ -115,6 +124,12 @@ public final class MessagingReadinessCheck implements ReadinessCheck {
                   + probeThread);
       case QUEUED -> CheckResult.ready("messaging accepted the probe: " + outcome.reason());
       case ERROR -> {
+        java.util.Optional<Throwable> startFailure = messaging.startFailure();
+        if (startFailure.isPresent()) {
+          yield CheckResult.failed(
+              "messaging failed to start: " + String.valueOf(startFailure.get().getMessage()),
+              startFailure.get());
+        }
         String reason =
             "messaging refused the probe on thread "
                 + probeThread

@@ -99,7 +99,7 @@ public final class ReadinessReport {
 
   /**
    * {@return one line for logs, for example {@code READY in 4ms: 1 check ready (messaging:
-   * messaging accepted the probe: no connections yet)}}
+   * messaging accepted the probe (nobody joins the probe thread; ...))}}
    */
   public String summary() {
     StringBuilder sb = new StringBuilder().append(status);

@@ -13,12 +13,17 @@ import java.util.concurrent.CompletionStage;
  * health endpoints.
  *
  * <pre>{@code
- * ThreadMessaging messaging = ...;               // an adapter, started by the host
- * messaging.start();
+ * ThreadMessaging messaging = ...;               // an adapter
  * Startup startup = Startup.create(StartupSettings.defaults(), messaging, List.of(databaseCheck));
- * startup.run();                                 // throws StartupFailedException if not ready
+ * MessagingRuntime runtime = MessagingRuntime.builder(messaging, startup)
+ *     .closeOnShutdown()
+ *     .start();                                  // messaging.start(), then startup.run()
  * healthEndpoint(() -> startup.readiness().toJson());
  * }</pre>
+ *
+ * <p>The sequence checks messaging; it never starts it. {@link MessagingRuntime} starts it, runs
+ * the sequence and closes everything on shutdown; by hand, call {@link ThreadMessaging#start()}
+ * before {@link #run()}.
  *
  * <p>Nothing here reads environment variables or system properties: tests, development and
  * production run the same code, and every difference is explicit in {@link StartupSettings}.

@@ -7,8 +7,10 @@ import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValue;
 import io.threadwire.ThreadId;
+import io.threadwire.spi.ConfigKeys;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -71,28 +73,27 @@ final class StartupConfigReader {
   }
 
   private static void rejectUnknownKeys(Config startup) {
-    Set<String> unknown = new TreeSet<>();
+    Set<String> present = new TreeSet<>();
     for (Map.Entry<String, ConfigValue> e : startup.entrySet()) {
-      if (!KNOWN.contains(e.getKey())) {
-        unknown.add(e.getKey());
-      }
+      present.add(e.getKey());
     }
-    if (!unknown.isEmpty()) {
-      String key = unknown.iterator().next();
+    Optional<String> unknown = ConfigKeys.firstUnknown(present, KNOWN);
+    if (unknown.isPresent()) {
+      String key = unknown.get();
       throw bad(
           startup.getValue(key).origin(),
           ROOT + "." + key,
-          "unknown key (a typo?); the known keys are " + new TreeSet<>(KNOWN));
+          ConfigKeys.unknownKeyMessage(ROOT, key, KNOWN));
     }
   }
 
   private static Duration positive(Config c, String key) {
     Duration d = c.getDuration(key);
-    if (d.isNegative() || d.isZero()) {
-      throw bad(
-          c, key, "must be a positive duration such as 500ms or 10s, got " + d.toMillis() + "ms");
+    try {
+      return ConfigKeys.requirePositive(key, d);
+    } catch (IllegalArgumentException e) {
+      throw bad(c, key, e.getMessage());
     }
-    return d;
   }
 
   private static ConfigException bad(Config c, String path, String message) {

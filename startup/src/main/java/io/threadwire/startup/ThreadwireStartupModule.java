@@ -26,7 +26,11 @@ import java.util.Set;
  *             .addBinding().to(DatabaseReadinessCheck.class);
  *       }
  *     });
- * injector.getInstance(Startup.class).run();
+ * // Startup checks messaging, it does not start it: MessagingRuntime starts, runs and closes.
+ * MessagingRuntime runtime = MessagingRuntime.builder(
+ *         injector.getInstance(ThreadMessaging.class), injector.getInstance(Startup.class))
+ *     .closeOnShutdown()
+ *     .start();
  * }</pre>
  *
  * <p>It provides {@link Startup}, {@link StartupSequence} and {@link ReadinessState} as singletons.

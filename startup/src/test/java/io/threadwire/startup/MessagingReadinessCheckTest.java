@@ -39,15 +39,88 @@ class MessagingReadinessCheckTest {
   }
 
   @Test
-  @DisplayName("NO_RECIPIENTS is READY: no connections yet is normal and healthy")
+  @DisplayName("NO_RECIPIENTS is READY: nobody on the probe thread is normal and healthy")
   void noRecipientsIsReady() throws Exception {
     messaging.start();
 
     CheckResult result = answer(MessagingReadinessCheck.create(messaging));
 
     assertThat(result.status()).isEqualTo(CheckResult.Status.READY);
-    assertThat(result.reason()).isEqualTo("messaging accepted the probe: no connections yet");
+    assertThat(result.reason()).isEqualTo(MessagingReadinessCheck.NO_RECIPIENTS_REASON);
     assertThat(result.cause()).isEmpty();
+  }
+
+  @Test
+  @DisplayName(
+      "NO_RECIPIENTS says nothing about client connections: the probe thread has none, others may")
+  void noRecipientsWordingIsHonest() throws Exception {
+    messaging.start();
+    InMemoryClient client = messaging.connect(UserId.of("ada"));
+    client.join(ThreadId.of("room-1"));
+
+    CheckResult result = answer(MessagingReadinessCheck.create(messaging));
+
+    assertThat(result.status()).isEqualTo(CheckResult.Status.READY);
+    assertThat(result.reason())
+        .doesNotContain("no connections")
+        .contains("probe thread", "accepted");
+  }
+
+  @Test
+  @DisplayName(
+      "a port whose start failed is FAILED naming the start failure, not 'messaging is closed'")
+  void startFailureIsNamed() throws Exception {
+    IllegalStateException bind =
+        new IllegalStateException(
+            "could not start the WebSocket server on 127.0.0.1:8431: java.net.BindException:"
+                + " Address already in use");
+    messaging.start();
+    messaging.close();
+    ThreadMessaging failed =
+        new ThreadMessaging() {
+          @Override
+          public CompletionStage<SendOutcome> send(
+              ThreadId thread, Message message, SendOptions options) {
+            return messaging.send(thread, message, options);
+          }
+
+          @Override
+          public int connectionCount(ThreadId thread) {
+            return 0;
+          }
+
+          @Override
+          public int userCount(ThreadId thread) {
+            return 0;
+          }
+
+          @Override
+          public State state() {
+            return State.CLOSED;
+          }
+
+          @Override
+          public void start() {
+            throw bind;
+          }
+
+          @Override
+          public java.util.Optional<Throwable> startFailure() {
+            return java.util.Optional.of(bind);
+          }
+
+          @Override
+          public void close() {}
+        };
+
+    CheckResult result = answer(MessagingReadinessCheck.create(failed));
+
+    assertThat(result.status()).isEqualTo(CheckResult.Status.FAILED);
+    assertThat(result.reason())
+        .startsWith("messaging failed to start: ")
+        .contains("127.0.0.1:8431", "Address already in use")
+        .doesNotContain("messaging is closed");
+    assertThat(result.cause()).contains(bind);
   }
 
   @Test
@@ -165,7 +238,7 @@ class MessagingReadinessCheckTest {
     startup.readiness().refresh().toCompletableFuture().get(10, TimeUnit.SECONDS);
 
     assertThat(report.check(MessagingReadinessCheck.NAME).orElseThrow().reason())
-        .isEqualTo("messaging accepted the probe: no connections yet");
+        .isEqualTo(MessagingReadinessCheck.NO_RECIPIENTS_REASON);
     InMemoryClient late = messaging.connect(UserId.of("late"));
     JoinResult join = late.join(PROBE, Since.offset(0));
     assertThat(join.offset()).isZero();

@@ -34,7 +34,7 @@ class ReadinessReportTest {
                     CheckReport.Status.READY,
                     1,
                     Duration.ofMillis(2),
-                    "messaging accepted the probe: no connections yet",
+                    "messaging accepted the probe (nobody joins the probe thread; client connections elsewhere are not counted)",
                     Optional.empty()),
                 new CheckReport(
                     "database",
@@ -60,7 +60,7 @@ class ReadinessReportTest {
     assertThat(checks.get(0).getString("status")).isEqualTo("READY");
     assertThat(checks.get(0).getInt("attempts")).isEqualTo(1);
     assertThat(checks.get(0).getLong("durationMs")).isEqualTo(2);
-    assertThat(checks.get(0).getString("reason")).contains("no connections yet");
+    assertThat(checks.get(0).getString("reason")).contains("nobody joins the probe thread");
     assertThat(checks.get(0).hasPath("cause")).isFalse();
     assertThat(checks.get(1).getString("cause"))
         .isEqualTo("java.io.IOException: connection refused");

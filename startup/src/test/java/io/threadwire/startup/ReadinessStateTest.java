@@ -48,7 +48,7 @@ class ReadinessStateTest {
     assertThat(json.getString("status")).isEqualTo("READY");
     assertThat(json.getString("report.status")).isEqualTo("READY");
     assertThat(json.getConfigList("report.checks").get(0).getString("reason"))
-        .contains("no connections yet");
+        .contains("nobody joins the probe thread");
   }
 
   @Test

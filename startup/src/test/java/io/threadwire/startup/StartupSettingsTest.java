@@ -119,7 +119,8 @@ class StartupSettingsTest {
       assertThatThrownBy(() -> read("threadwire.startup.dedline = 5s"))
           .isInstanceOf(ConfigException.BadValue.class)
           .hasMessageContaining("threadwire.startup.dedline")
-          .hasMessageContaining("unknown key");
+          .hasMessageContaining("unknown key")
+          .hasMessageContaining("did you mean threadwire.startup.deadline?");
     }
 
     @Test

@@ -35,7 +35,7 @@ class StartupTest {
   @Test
   @DisplayName(
       "the original outage is fixed: production config, zero connections, no flag -> ready with"
-          + " 'no connections yet'")
+          + " 'nobody joins the probe thread'")
   void outageReproducedAndFixed() {
     StartupSettings production =
         StartupSettings.fromConfig(ConfigFactory.parseString(OutageScenario.PRODUCTION_CONF));
@@ -47,8 +47,8 @@ class StartupTest {
     CheckReport messagingLine = report.check(MessagingReadinessCheck.NAME).orElseThrow();
     assertThat(messagingLine.status()).isEqualTo(CheckReport.Status.READY);
     assertThat(messagingLine.attempts()).isEqualTo(1);
-    assertThat(messagingLine.reason()).contains("no connections yet");
-    assertThat(report.summary()).contains("no connections yet");
+    assertThat(messagingLine.reason()).contains("nobody joins the probe thread");
+    assertThat(report.summary()).contains("nobody joins the probe thread");
   }
 
   @Test

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Proves that {@code TESTING=1} changes nothing: the outage scenario runs in fresh JVMs with and
- * without the variable and must end the same way, ready, with "no connections yet".
+ * without the variable and must end the same way, ready, with "nobody joins the probe thread".
  */
 @DisplayName("TESTING=1 changes nothing")
 class TestingFlagIndependenceTest {
@@ -37,14 +37,15 @@ class TestingFlagIndependenceTest {
           .as(run.describe())
           .isEqualTo(
               "RESULT status=READY messaging=READY attempts=1"
-                  + " reason=messaging accepted the probe: no connections yet");
+                  + " reason=messaging accepted the probe (nobody joins the probe thread; client connections elsewhere are not counted)");
       // On success: exactly one INFO line, the one-line summary; no report lines at INFO.
       assertThat(run.stderrLines(" INFO io.threadwire.startup."))
           .as(run.describe())
           .singleElement()
           .asString()
           .contains("Threadwire startup READY in ")
-          .contains("1 check ready (messaging: messaging accepted the probe: no connections yet)");
+          .contains(
+              "1 check ready (messaging: messaging accepted the probe (nobody joins the probe thread; client connections elsewhere are not counted))");
       assertThat(run.stderrLines("DEBUG")).as(run.describe()).isEmpty();
     }
     assertThat(unset.stdout).contains("ENV TESTING=null");

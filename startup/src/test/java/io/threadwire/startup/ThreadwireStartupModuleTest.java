@@ -70,7 +70,8 @@ class ThreadwireStartupModuleTest {
     assertThat(report.checks())
         .extracting(CheckReport::name)
         .containsExactly("messaging", "cache", "database");
-    assertThat(report.check("messaging").orElseThrow().reason()).contains("no connections yet");
+    assertThat(report.check("messaging").orElseThrow().reason())
+        .contains("nobody joins the probe thread");
     assertThat(injector.getInstance(Startup.class)).isSameAs(startup);
     assertThat(injector.getInstance(ReadinessState.class)).isSameAs(startup.readiness());
     assertThat(injector.getInstance(StartupSequence.class)).isSameAs(startup.sequence());
