@@ -387,6 +387,20 @@ public final class SendOutcome {
       return this;
     }
     Remote merged = this.remote == null ? remote : this.remote.plus(remote);
+    if (merged.nodesExpected == 0) {
+      // No other node received it: this node's outcome, saying so.
+      return new SendOutcome(
+          status,
+          delivered,
+          failedConnections,
+          unconfirmed,
+          offset,
+          false,
+          errorKind,
+          cause,
+          status == Status.ERROR || status == Status.NO_RECIPIENTS ? reason() : null,
+          merged);
+    }
     int ok =
         deliveredCount() - (this.remote == null ? 0 : this.remote.delivered) + merged.delivered;
     int unknown =

@@ -71,6 +71,20 @@ class SendOutcomeRemoteTest {
   }
 
   @Test
+  @DisplayName("no other node received it: this node's outcome as it was, with remote 0/0")
+  void noOtherNode() {
+    SendOutcome local =
+        SendOutcome.error(ErrorKind.TIMEOUT, "local reason", Optional.empty(), List.of(), 2, 0);
+
+    SendOutcome o = local.withRemote(Remote.of(0, 0, 0, 0, 0));
+
+    assertThat(o.errorKind()).contains(ErrorKind.TIMEOUT);
+    assertThat(o.reason()).isEqualTo("local reason");
+    assertThat(o.unconfirmedCount()).isEqualTo(2);
+    assertThat(o.remote().orElseThrow().isComplete()).isTrue();
+  }
+
+  @Test
   @DisplayName("a duplicate stays a duplicate with every count 0, and its copy drops the remote")
   void duplicates() {
     SendOutcome cluster = SendOutcome.queued(2, List.of(), 1).withRemote(Remote.of(1, 1, 3, 1, 2));

@@ -623,6 +623,10 @@ public final class RedisThreadLog implements ThreadLog {
       if (checker != null) {
         checker.shutdownNow();
       }
+      RemoteReports r = reports;
+      if (r != null) {
+        r.closeAll(); // their deadlines were on the checker
+      }
       if (client != null) {
         try {
           client.shutdown(0, settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);

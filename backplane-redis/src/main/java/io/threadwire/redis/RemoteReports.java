@@ -56,6 +56,13 @@ final class RemoteReports {
         .getBytes(StandardCharsets.US_ASCII);
   }
 
+  /** The log closes: every send still waiting answers with what arrived so far. */
+  void closeAll() {
+    for (Collector c : pending.values()) {
+      c.finish();
+    }
+  }
+
   /** Sends in flight, for tests. */
   int open() {
     return pending.size();

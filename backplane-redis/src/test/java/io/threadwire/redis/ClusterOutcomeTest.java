@@ -111,6 +111,36 @@ class ClusterOutcomeTest {
   }
 
   @Test
+  @DisplayName("the metrics listener hears each send once, with the sender's local outcome")
+  void listenerHearsOnce() {
+    RedisSettings s = RedisTestSupport.settings();
+    java.util.List<SendOutcome> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    InMemoryThreadMessaging a =
+        InMemoryThreadMessaging.builder()
+            .threadLog(log(s))
+            .listener(
+                new io.threadwire.spi.MessagingListener() {
+                  @Override
+                  public void sendCompleted(SendOutcome outcome, long latencyNanos) {
+                    heard.add(outcome);
+                  }
+                })
+            .build();
+    a.start();
+    open.add(a);
+    clients(node(log(s)), K);
+
+    SendOutcome o = send(a, Message.of("m"), SendOptions.defaults());
+
+    assertThat(o.deliveredCount()).isEqualTo(K);
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !heard.isEmpty());
+    Awaitility.await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> heard.size() == 1);
+  }
+
+  @Test
   @DisplayName("a node that reports counts with the sender's own clients: totals over the cluster")
   void totalsAddUp() {
     RedisSettings s = RedisTestSupport.settings();

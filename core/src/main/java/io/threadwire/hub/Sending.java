@@ -215,7 +215,8 @@ final class Sending {
     }
     // A copy when the outcome is remembered, so a caller cancelling it cannot touch the memory.
     CompletionStage<SendOutcome> local = keyed ? fanOut.future.copy() : fanOut.future;
-    return reporting ? Reports.combine(local, stage) : local;
+    // The send's own future reported the local outcome to the listener: not again (issue 15).
+    return reporting ? Observed.reported(hub.listener, Reports.combine(local, stage)) : local;
   }
 
   private SendOutcome subscribeFailed(ThreadId thread, Throwable err) {

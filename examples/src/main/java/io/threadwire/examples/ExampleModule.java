@@ -83,7 +83,9 @@ final class ExampleModule extends AbstractModule {
         // Read now: bad Tyrus or hub settings fail here, before the HTTP port is bound.
       case TYRUS ->
           new TyrusTransportModule(
-              TyrusConfig.tyrusSettings(config), TyrusConfig.hubSettings(config));
+              TyrusConfig.tyrusSettings(config),
+              TyrusConfig.hubSettings(config),
+              TyrusTransportModule.redisSettings(config));
     };
   }
 

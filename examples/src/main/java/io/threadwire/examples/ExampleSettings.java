@@ -50,7 +50,8 @@ record ExampleSettings(
           "health.ready-wait",
           "inmemory.event-queue-size",
           "http.max-threads",
-          "exit-with-parent");
+          "exit-with-parent",
+          "log");
 
   /** Which transport carries messages to clients. */
   enum TransportKind {

@@ -18,6 +18,9 @@ import io.threadwire.ThreadId;
  * @param duplicate true if this answers a retry with an idempotency key already seen
  * @param errorKind why it failed, null unless the status is {@code ERROR}
  * @param reason the outcome in words
+ * @param nodesExpected over a shared log (Redis), how many other instances received the message;
+ *     null on one instance
+ * @param nodesConfirmed over a shared log, how many of them reported in time; null on one instance
  */
 record OutcomeJson(
     String thread,
@@ -29,7 +32,9 @@ record OutcomeJson(
     Long offset,
     boolean duplicate,
     String errorKind,
-    String reason) {
+    String reason,
+    Integer nodesExpected,
+    Integer nodesConfirmed) {
 
   static OutcomeJson of(ThreadId thread, SendOutcome o) {
     return new OutcomeJson(
@@ -42,7 +47,9 @@ record OutcomeJson(
         o.offset().isPresent() ? o.offset().getAsLong() : null,
         o.isDuplicate(),
         o.errorKind().map(Enum::name).orElse(null),
-        o.reason());
+        o.reason(),
+        o.remote().map(SendOutcome.Remote::nodesExpected).orElse(null),
+        o.remote().map(SendOutcome.Remote::nodesConfirmed).orElse(null));
   }
 
   /** Accepted outcomes are 200; an error is the server's problem (503), or 422 for bad input. */

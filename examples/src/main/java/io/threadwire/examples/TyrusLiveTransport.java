@@ -3,8 +3,10 @@ package io.threadwire.examples;
 import io.threadwire.ThreadMessaging;
 import io.threadwire.hub.HubSettings;
 import io.threadwire.micrometer.ThreadwireMetrics;
+import io.threadwire.spi.ThreadLog;
 import io.threadwire.tyrus.TyrusSettings;
 import io.threadwire.tyrus.TyrusThreadMessaging;
+import java.util.Optional;
 
 /**
  * The Tyrus transport: a WebSocket server on its own port, speaking the Threadwire wire protocol
@@ -14,12 +16,17 @@ final class TyrusLiveTransport implements LiveTransport {
 
   private final TyrusThreadMessaging messaging;
 
-  TyrusLiveTransport(TyrusSettings settings, HubSettings hubSettings, ThreadwireMetrics metrics) {
-    this.messaging =
+  TyrusLiveTransport(
+      TyrusSettings settings,
+      HubSettings hubSettings,
+      ThreadwireMetrics metrics,
+      Optional<ThreadLog> threadLog) {
+    TyrusThreadMessaging.Builder b =
         TyrusThreadMessaging.builder(settings)
             .hubSettings(hubSettings)
-            .listener(metrics.listener())
-            .build();
+            .listener(metrics.listener());
+    threadLog.ifPresent(b::threadLog);
+    this.messaging = b.build();
     metrics.monitor(messaging.hub()::stats, messaging.transportStats());
   }
 
