@@ -38,7 +38,7 @@ const sub: Subscription = client.subscribe(
     },
     onJoined: (info) => console.log(info.recovered, info.replayed, info.missed, info.rejoin),
     onRecovered: (info) => console.log(info.replayed),
-    onMissed: (info) => console.log(info.missed, info.reason, info.epochChanged),
+    onMissed: (info) => console.log(info.missed, info.reason === 'lost' ? 'lost on the server' : info.reason, info.epochChanged),
     onEpochChange: (info) => console.log(info.previousEpoch, info.epoch, info.lastOffset),
     onError: (e) => console.log(e.code),
   },

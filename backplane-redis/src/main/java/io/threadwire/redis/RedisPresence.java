@@ -204,6 +204,12 @@ final class RedisPresence implements ThreadPresence {
     }
     if (w != null) {
       w.shutdownNow();
+      try {
+        // A write in progress must reach Redis before the withdrawal, not after it.
+        w.awaitTermination(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     if (!withdraw) {
       return;
