@@ -9,6 +9,11 @@ import java.util.Objects;
  * Immutable settings of a {@link ThreadHub}. Every bound the hub enforces is here, with a
  * documented default; adapters read them from configuration at the edge.
  *
+ * <p>The settings convention of every Threadwire module: an immutable value with {@code
+ * defaults()}, {@code builder()} and {@code toBuilder()}, whose {@code build()} validates every
+ * setting and names the first one out of range. The {@code withX} methods are shorthand for {@code
+ * toBuilder().x(value).build()}.
+ *
  * @param sendTimeout how long a send waits for its writes before it completes with what it achieved
  *     (default 10s)
  * @param idleThreadTtl how long a thread with no connection and no activity is kept, history
@@ -100,6 +105,16 @@ public record HubSettings(
   /** {@return the defaults listed on this record} */
   public static HubSettings defaults() {
     return DEFAULTS;
+  }
+
+  /** {@return a builder that starts from the defaults} */
+  public static Builder builder() {
+    return DEFAULTS.toBuilder();
+  }
+
+  /** {@return a builder that starts from these settings} */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
   /**
@@ -254,6 +269,135 @@ public record HubSettings(
    */
   public HubSettings withHistoryPolicy(HistoryPolicy policy) {
     return withHistoryPolicies(HistoryPolicies.uniform(policy));
+  }
+
+  /**
+   * A mutable builder of {@link HubSettings}; {@link #build()} validates. Not thread-safe. Each
+   * setter's meaning and default are those of the record component of the same name.
+   */
+  public static final class Builder {
+    private Duration sendTimeout;
+    private Duration idleThreadTtl;
+    private Duration idempotencyWindow;
+    private int idempotencyMaxKeys;
+    private int maxThreadsPerConnection;
+    private int maxMessageBytes;
+    private Duration maintenanceInterval;
+    private HistoryPolicies historyPolicies;
+    private Duration outcomeDeadline;
+
+    private Builder(HubSettings s) {
+      sendTimeout = s.sendTimeout;
+      idleThreadTtl = s.idleThreadTtl;
+      idempotencyWindow = s.idempotencyWindow;
+      idempotencyMaxKeys = s.idempotencyMaxKeys;
+      maxThreadsPerConnection = s.maxThreadsPerConnection;
+      maxMessageBytes = s.maxMessageBytes;
+      maintenanceInterval = s.maintenanceInterval;
+      historyPolicies = s.historyPolicies;
+      outcomeDeadline = s.outcomeDeadline;
+    }
+
+    /**
+     * {@return this builder, with {@link HubSettings#sendTimeout()}}
+     *
+     * @param value the new value
+     */
+    public Builder sendTimeout(Duration value) {
+      sendTimeout = value;
+      return this;
+    }
+
+    /**
+     * {@return this builder, with {@link HubSettings#idleThreadTtl()}}
+     *
+     * @param value the new value
+     */
+    public Builder idleThreadTtl(Duration value) {
+      idleThreadTtl = value;
+      return this;
+    }
+
+    /**
+     * {@return this builder, with {@link HubSettings#idempotencyWindow()} and {@link
+     * HubSettings#idempotencyMaxKeys()}}
+     *
+     * @param window how long a key is remembered
+     * @param maxKeys the most keys remembered per thread
+     */
+    public Builder idempotency(Duration window, int maxKeys) {
+      idempotencyWindow = window;
+      idempotencyMaxKeys = maxKeys;
+      return this;
+    }
+
+    /**
+     * {@return this builder, with {@link HubSettings#maxThreadsPerConnection()}}
+     *
+     * @param value the new value
+     */
+    public Builder maxThreadsPerConnection(int value) {
+      maxThreadsPerConnection = value;
+      return this;
+    }
+
+    /**
+     * {@return this builder, with {@link HubSettings#maxMessageBytes()}}
+     *
+     * @param value the new value
+     */
+    public Builder maxMessageBytes(int value) {
+      maxMessageBytes = value;
+      return this;
+    }
+
+    /**
+     * {@return this builder, with {@link HubSettings#maintenanceInterval()}}
+     *
+     * @param value the new value
+     */
+    public Builder maintenanceInterval(Duration value) {
+      maintenanceInterval = value;
+      return this;
+    }
+
+    /**
+     * {@return this builder, with {@link HubSettings#historyPolicies()}}
+     *
+     * @param value the new value
+     */
+    public Builder historyPolicies(HistoryPolicies value) {
+      historyPolicies = value;
+      return this;
+    }
+
+    /**
+     * {@return this builder, with {@link HubSettings#outcomeDeadline()}}
+     *
+     * @param value the new value
+     */
+    public Builder outcomeDeadline(Duration value) {
+      outcomeDeadline = value;
+      return this;
+    }
+
+    /**
+     * {@return the settings}
+     *
+     * @throws IllegalArgumentException naming the first setting out of range
+     */
+    public HubSettings build() {
+      return new HubSettings(
+          sendTimeout,
+          idleThreadTtl,
+          idempotencyWindow,
+          idempotencyMaxKeys,
+          maxThreadsPerConnection,
+          maxMessageBytes,
+          maintenanceInterval,
+          historyPolicies,
+          outcomeDeadline);
+    }
   }
 
   private static void positive(Duration value, String name) {

@@ -1,6 +1,7 @@
 package io.threadwire.startup;
 
 import io.threadwire.ThreadId;
+import io.threadwire.spi.ConfigKeys;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -106,6 +107,16 @@ public record StartupSettings(
     return StartupConfigReader.read(config);
   }
 
+  /** {@return a builder that starts from the defaults} */
+  public static Builder builder() {
+    return DEFAULTS.toBuilder();
+  }
+
+  /** {@return a builder that starts from these settings} */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
   /**
    * {@return a copy with {@code deadline}}
    *
@@ -164,10 +175,104 @@ public record StartupSettings(
         deadline, checkTimeout, backoffInitial, backoffMax, backoffMultiplier, probeEnabled, value);
   }
 
-  private static void positive(Duration d, String name) {
-    Objects.requireNonNull(d, name);
-    if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(name + " must be positive, got " + d);
+  /**
+   * A mutable builder of {@link StartupSettings} (the settings convention of every Threadwire
+   * module: {@code defaults()}, {@code builder()}, {@code toBuilder()}, and a {@code build()} that
+   * validates); the {@code withX} methods are shorthand for {@code toBuilder().x(value).build()}.
+   * Not thread-safe. Each setter's meaning and default are those of the record component of the
+   * same name.
+   */
+  public static final class Builder {
+    private Duration deadline;
+    private Duration checkTimeout;
+    private Duration backoffInitial;
+    private Duration backoffMax;
+    private double backoffMultiplier;
+    private boolean probeEnabled;
+    private ThreadId probeThread;
+
+    private Builder(StartupSettings s) {
+      deadline = s.deadline;
+      checkTimeout = s.checkTimeout;
+      backoffInitial = s.backoffInitial;
+      backoffMax = s.backoffMax;
+      backoffMultiplier = s.backoffMultiplier;
+      probeEnabled = s.probeEnabled;
+      probeThread = s.probeThread;
     }
+
+    /**
+     * {@return this builder, with {@link StartupSettings#deadline()}}
+     *
+     * @param value how long startup may take in all before it fails
+     */
+    public Builder deadline(Duration value) {
+      deadline = value;
+      return this;
+    }
+
+    /**
+     * {@return this builder, with {@link StartupSettings#checkTimeout()}}
+     *
+     * @param value how long one run of one readiness check may take
+     */
+    public Builder checkTimeout(Duration value) {
+      checkTimeout = value;
+      return this;
+    }
+
+    /**
+     * {@return this builder, with the backoff between retries of a not-ready check}
+     *
+     * @param initial the first delay
+     * @param max the longest delay
+     * @param multiplier the factor each retry delay grows by
+     */
+    public Builder backoff(Duration initial, Duration max, double multiplier) {
+      backoffInitial = initial;
+      backoffMax = max;
+      backoffMultiplier = multiplier;
+      return this;
+    }
+
+    /**
+     * {@return this builder, with the messaging probe enabled or disabled}
+     *
+     * @param value true to run the messaging probe at startup
+     */
+    public Builder probeEnabled(boolean value) {
+      probeEnabled = value;
+      return this;
+    }
+
+    /**
+     * {@return this builder, with {@link StartupSettings#probeThread()}}
+     *
+     * @param value the thread the probe's transient send goes to
+     */
+    public Builder probeThread(ThreadId value) {
+      probeThread = value;
+      return this;
+    }
+
+    /**
+     * {@return the settings}
+     *
+     * @throws IllegalArgumentException naming the first setting out of range
+     */
+    public StartupSettings build() {
+      return new StartupSettings(
+          deadline,
+          checkTimeout,
+          backoffInitial,
+          backoffMax,
+          backoffMultiplier,
+          probeEnabled,
+          probeThread);
+    }
+  }
+
+  private static void positive(Duration d, String name) {
+    ConfigKeys.requirePositive(name, d);
   }
 }

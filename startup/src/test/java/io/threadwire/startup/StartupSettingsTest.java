@@ -21,6 +21,32 @@ class StartupSettingsTest {
   }
 
   @Test
+  @DisplayName("the builder starts from the defaults, round-trips, and validates on build")
+  void builder() {
+    assertThat(StartupSettings.builder().build()).isEqualTo(StartupSettings.defaults());
+    StartupSettings s =
+        StartupSettings.builder()
+            .deadline(Duration.ofSeconds(7))
+            .checkTimeout(Duration.ofSeconds(1))
+            .backoff(Duration.ofMillis(10), Duration.ofMillis(50), 3.0)
+            .probeEnabled(false)
+            .probeThread(ThreadId.of("p"))
+            .build();
+    assertThat(s)
+        .isEqualTo(
+            StartupSettings.defaults()
+                .withDeadline(Duration.ofSeconds(7))
+                .withCheckTimeout(Duration.ofSeconds(1))
+                .withBackoff(Duration.ofMillis(10), Duration.ofMillis(50), 3.0)
+                .withProbeEnabled(false)
+                .withProbeThread(ThreadId.of("p")));
+    assertThat(s.toBuilder().build()).isEqualTo(s);
+    assertThatThrownBy(() -> StartupSettings.builder().checkTimeout(Duration.ZERO).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("checkTimeout");
+  }
+
+  @Test
   @DisplayName("reference.conf holds exactly the documented defaults")
   void referenceEqualsDefaults() {
     assertThat(read("")).isEqualTo(StartupSettings.defaults());
