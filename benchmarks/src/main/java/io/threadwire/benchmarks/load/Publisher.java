@@ -41,7 +41,11 @@ final class Publisher {
     this.netty = netty;
   }
 
-  /** Returns the number of writes that failed since the last call, and resets it. */
+  /**
+   * Returns the number of writes not confirmed delivered (failed, or unconfirmed: since issue 12
+   * the frames of a cut connection's write in flight count unconfirmed) since the last call, and
+   * resets it.
+   */
   long takeFailures() {
     return failed.sumThenReset();
   }
@@ -109,7 +113,7 @@ final class Publisher {
                   if (e != null || o.status() == SendOutcome.Status.ERROR) {
                     failed.increment();
                   } else {
-                    failed.add(o.failedCount());
+                    failed.add(o.failedCount() + o.unconfirmedCount());
                   }
                   done.run();
                 });

@@ -100,7 +100,7 @@ final class SlowConsumerPhase {
           "healthy p99",
           "heap growth (peak / end)",
           "slow cut off after",
-          "writes counted failed"
+          "writes counted failed or unconfirmed"
         },
         List.of(row("all healthy", healthy), row(SLOW + " slow + " + N + " healthy", stalled)));
     report.target(
@@ -117,10 +117,13 @@ final class SlowConsumerPhase {
         (growth >> 10) + " KiB",
         growth <= bound);
     report.target(
-        "slow consumers: every slow client cut off and counted failed",
+        "slow consumers: every slow client cut off and counted failed or unconfirmed",
         stalled.cutOffMillis < 0
             ? "not cut within the run"
-            : stalled.cutOffMillis + " ms, " + stalled.failedWrites + " failed writes",
+            : stalled.cutOffMillis
+                + " ms, "
+                + stalled.failedWrites
+                + " failed or unconfirmed writes",
         stalled.cutOffMillis >= 0 && stalled.failedWrites >= SLOW);
   }
 
