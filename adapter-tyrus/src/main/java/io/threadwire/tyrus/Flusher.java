@@ -1,5 +1,6 @@
 package io.threadwire.tyrus;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,8 +26,30 @@ final class Flusher implements Executor, Runnable {
   private final ConcurrentLinkedQueue<Runnable> dirty = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean draining = new AtomicBoolean();
 
+  /** Largest batch the scratch buffer takes; larger ones are written from a heap copy. */
+  static final int SCRATCH_BYTES = (int) Outbound.MAX_BATCH_BYTES;
+
+  /** Written by one drain at a time (drains never overlap); created on first use. */
+  private ByteBuffer scratch;
+
   Flusher(Executor io) {
     this.io = io;
+  }
+
+  /**
+   * Returns this flusher's direct scratch buffer for a batch of {@code size} bytes, or null if it
+   * is too small; only for a flush running in this flusher's drain, and only until its write call
+   * returns. A batch copied here is written by the socket straight from it, where a heap array
+   * would be copied again into a temporary direct buffer by the JDK, and costs no allocation.
+   */
+  ByteBuffer scratch(int size) {
+    if (size > SCRATCH_BYTES) {
+      return null;
+    }
+    if (scratch == null) {
+      scratch = ByteBuffer.allocateDirect(SCRATCH_BYTES);
+    }
+    return scratch;
   }
 
   /**

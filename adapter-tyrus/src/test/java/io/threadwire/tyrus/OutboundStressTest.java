@@ -34,7 +34,13 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.CompletionHandler;
 import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.Transport;
 import org.glassfish.grizzly.WriteResult;
+import org.glassfish.grizzly.asyncqueue.AsyncQueueEnabledTransport;
+import org.glassfish.grizzly.asyncqueue.AsyncQueueIO;
+import org.glassfish.grizzly.asyncqueue.AsyncQueueWriter;
+import org.glassfish.grizzly.asyncqueue.MessageCloner;
+import org.glassfish.grizzly.asyncqueue.WritableMessage;
 import org.glassfish.grizzly.memory.MemoryManager;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -119,7 +125,14 @@ class OutboundStressTest {
       for (int k = 0; k < CONNECTIONS; k++) {
         int maxFrames = random.nextInt(4) != 0 ? 1_000 : 2 + random.nextInt(30);
         long maxBytes = random.nextInt(8) == 0 ? 200 + random.nextInt(2_000) : Long.MAX_VALUE;
-        conns[k] = new Conn(k, random.nextBoolean(), maxFrames, maxBytes, flushers[k % 2]);
+        conns[k] =
+            new Conn(
+                k,
+                random.nextBoolean(),
+                random.nextBoolean(),
+                maxFrames,
+                maxBytes,
+                flushers[k % 2]);
       }
       for (int s = 0; s < SENDERS; s++) {
         for (int i = 0; i < FRAMES; i++) {
@@ -291,9 +304,11 @@ class OutboundStressTest {
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicBoolean closeReturned = new AtomicBoolean();
     final TransportConnection owner;
+    final boolean direct; // over TCP: written to the transport's write queue, not the chain
 
-    Conn(int k, boolean tcp, int maxFrames, long maxBytes, Flusher flusher) {
+    Conn(int k, boolean tcp, boolean direct, int maxFrames, long maxBytes, Flusher flusher) {
       this.k = k;
+      this.direct = direct;
       this.owner = owner(k);
       this.out =
           new Outbound(
@@ -320,19 +335,39 @@ class OutboundStressTest {
 
     /** Takes one write: records its frames, then completes it now or later, maybe failed. */
     void write(List<String> texts, Runnable ok, java.util.function.Consumer<Throwable> fail) {
+      write(() -> texts, false, ok, fail);
+    }
+
+    /**
+     * As above; if {@code late}, the frames are read when the write completes, on another thread,
+     * as a transport does with a write it queued: a buffer reused before then shows as frames out
+     * of order or garbled.
+     */
+    void write(
+        java.util.function.Supplier<List<String>> texts,
+        boolean late,
+        Runnable ok,
+        java.util.function.Consumer<Throwable> fail) {
       if (closeReturned.get()) {
         violations.add("conn " + k + ": a write was handed over after close returned");
       }
       if (inFlight.incrementAndGet() > 1) {
         violations.add("conn " + k + ": two writes in flight");
       }
-      synchronized (wire) {
-        wire.addAll(texts);
+      if (!late) {
+        synchronized (wire) {
+          wire.addAll(texts.get());
+        }
       }
       ThreadLocalRandom random = ThreadLocalRandom.current();
       boolean failure = random.nextInt(1_000) == 0;
       Runnable complete =
           () -> {
+            if (late) {
+              synchronized (wire) {
+                wire.addAll(texts.get());
+              }
+            }
             inFlight.decrementAndGet();
             if (failure) {
               fail.accept(new IOException("reset by peer"));
@@ -340,7 +375,7 @@ class OutboundStressTest {
               ok.run();
             }
           };
-      if (random.nextBoolean()) {
+      if (!late && random.nextBoolean()) {
         complete.run(); // reported inside the write call
       } else {
         try {
@@ -361,6 +396,9 @@ class OutboundStressTest {
                 if (method.getName().equals("getMemoryManager")) {
                   return MemoryManager.DEFAULT_MEMORY_MANAGER;
                 }
+                if (method.getName().equals("getTransport")) {
+                  return direct ? transport() : null;
+                }
                 if (method.getName().equals("write") && args.length == 2) {
                   Buffer b = (Buffer) args[0];
                   CompletionHandler<WriteResult<Buffer, SocketAddress>> h =
@@ -370,6 +408,55 @@ class OutboundStressTest {
                 }
                 return objectMethod(proxy, method, args);
               });
+    }
+
+    /**
+     * A transport whose write queue takes the batches directly, as Grizzly's does: half of them
+     * written at once, the others kept (through the message cloner, if one is given) and read when
+     * they complete, later, on another thread.
+     */
+    Object transport() {
+      AsyncQueueWriter<?> writer =
+          (AsyncQueueWriter<?>)
+              Proxy.newProxyInstance(
+                  getClass().getClassLoader(),
+                  new Class<?>[] {AsyncQueueWriter.class},
+                  (proxy, method, args) -> {
+                    if (method.getName().equals("write")
+                        && (args.length == 3 || args.length == 5)) {
+                      WritableMessage m = (WritableMessage) args[args.length == 3 ? 1 : 2];
+                      @SuppressWarnings("unchecked")
+                      CompletionHandler<Object> h =
+                          (CompletionHandler<Object>) args[args.length == 3 ? 2 : 3];
+                      @SuppressWarnings("unchecked")
+                      MessageCloner<WritableMessage> cloner =
+                          args.length == 5 ? (MessageCloner<WritableMessage>) args[4] : null;
+                      if (ThreadLocalRandom.current().nextBoolean()) {
+                        write(unframe((Buffer) m), () -> h.completed(null), h::failed);
+                      } else {
+                        WritableMessage kept =
+                            cloner == null ? m : cloner.clone((Connection<?>) args[0], m);
+                        write(
+                            () -> unframe((Buffer) kept), true, () -> h.completed(null), h::failed);
+                      }
+                      return null;
+                    }
+                    return objectMethod(proxy, method, args);
+                  });
+      AsyncQueueIO<?> io =
+          (AsyncQueueIO<?>)
+              Proxy.newProxyInstance(
+                  getClass().getClassLoader(),
+                  new Class<?>[] {AsyncQueueIO.class},
+                  (proxy, method, args) ->
+                      method.getName().equals("getWriter")
+                          ? writer
+                          : objectMethod(proxy, method, args));
+      return Proxy.newProxyInstance(
+          getClass().getClassLoader(),
+          new Class<?>[] {Transport.class, AsyncQueueEnabledTransport.class},
+          (proxy, method, args) ->
+              method.getName().equals("getAsyncQueueIO") ? io : objectMethod(proxy, method, args));
     }
 
     RemoteEndpoint.Async remote() {

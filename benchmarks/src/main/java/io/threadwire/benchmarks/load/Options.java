@@ -16,6 +16,9 @@ final class Options {
   int memoryConnections = 10_000;
   int replayMessages = 10_000;
   Path out = Path.of("benchmarks/target/RESULTS.md");
+  int[] sizes = {100, 1_000, 10_000};
+  int[] payloads = {200, 2_048};
+  java.util.EnumSet<Publisher.Mode> modes = java.util.EnumSet.allOf(Publisher.Mode.class);
 
   static Options parse(String[] args) {
     Options o = new Options();
@@ -35,15 +38,30 @@ final class Options {
         case "--run-seconds" -> o.runSeconds = Double.parseDouble(args[++i]);
         case "--out" -> o.out = Path.of(args[++i]);
         case "--only" -> o.only = args[++i];
+        case "--sizes" -> o.sizes = ints(args[++i]);
+        case "--payloads" -> o.payloads = ints(args[++i]);
+        case "--modes" -> {
+          o.modes = java.util.EnumSet.noneOf(Publisher.Mode.class);
+          for (String m : args[++i].split(",")) {
+            o.modes.add(Publisher.Mode.valueOf(m.trim().toUpperCase(java.util.Locale.ROOT)));
+          }
+        }
         default ->
             throw new IllegalArgumentException(
                 "unknown option "
                     + args[i]
-                    + "; known: --no-jmh, --quick, --repetitions N, --run-seconds S, --out FILE, --only PHASES (comma-separated of "
+                    + "; known: --no-jmh, --quick, --repetitions N, --run-seconds S, --out FILE, --sizes 100,1000, --payloads 200,2048, --modes threadwire,netty,naive, --only PHASES (comma-separated of "
                     + "fanout,latency,slow,replay,memory; latency and slow need fanout)");
       }
     }
     return o;
+  }
+
+  private static int[] ints(String list) {
+    return java.util.Arrays.stream(list.split(","))
+        .map(String::trim)
+        .mapToInt(Integer::parseInt)
+        .toArray();
   }
 
   /** Returns true if {@code phase} is to run. */

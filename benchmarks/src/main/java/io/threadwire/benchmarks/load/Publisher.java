@@ -49,7 +49,11 @@ final class Publisher {
     this.netty = netty;
   }
 
-  /** Returns the number of writes that failed since the last call, and resets it. */
+  /**
+   * Returns the number of writes not confirmed delivered (failed, or unconfirmed: since issue 12
+   * the frames of a cut connection's write in flight count unconfirmed) since the last call, and
+   * resets it.
+   */
   long takeFailures() {
     return failed.sumThenReset();
   }
