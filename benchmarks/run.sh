@@ -3,7 +3,9 @@
 # benchmarks/target/RESULTS.md, or to --out FILE). Options: --quick (a short smoke run: 1 s runs,
 # one repetition), --no-jmh (skip the JMH core benchmarks), --repetitions N (default 3),
 # --run-seconds S (fan-out run length, default 3), --only SECTIONS (comma-separated of
-# fanout,latency,slow,replay,memory; latency runs inside fanout).
+# fanout,latency,slow,replay,memory,redis; latency runs inside fanout). The redis section (two
+# nodes over the Redis backplane, needs Redis at 127.0.0.1:6379 and redis-benchmark) runs last
+# and is appended to the report; BENCH_REDIS=0 skips it.
 # The server JVM is pinned to one core and the C load client (src/main/c/fanclient.c, built here
 # with gcc) to another with taskset; BENCH_SERVER_CPU / BENCH_CLIENT_CPU override (default 1 / 0).
 # Run it on a quiet machine: other load on either core shows up in every figure.
@@ -32,7 +34,47 @@ else
   client_cpu=""
 fi
 
-exec "${pin[@]}" java -Xms3g -Xmx3g -XX:+UseG1GC \
-  -Dbench.serverCpu="$server_cpu" -Dbench.clientCpu="$client_cpu" \
-  -Dbench.fanclient=benchmarks/target/fanclient \
-  -cp benchmarks/target/benchmarks.jar io.threadwire.benchmarks.load.LoadHarness "$@"
+# The redis section is not the harness's: take it out of --only, and note --out, --quick and
+# --run-seconds for it.
+args=()
+out=benchmarks/target/RESULTS.md
+redis="${BENCH_REDIS:-1}"
+redis_seconds=3
+harness=1
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --only)
+      sections=",$2,"
+      if [[ "$sections" != *,redis,* ]]; then redis=0; fi
+      sections="${sections//,redis,/,}"
+      sections="${sections#,}"
+      sections="${sections%,}"
+      if [[ -z "$sections" ]]; then harness=0; else args+=(--only "$sections"); fi
+      shift 2
+      continue
+      ;;
+    --out) out="$2"; args+=("$1" "$2"); shift 2; continue ;;
+    --run-seconds) redis_seconds="$2"; args+=("$1" "$2"); shift 2; continue ;;
+    --quick) redis_seconds=1 ;;
+  esac
+  args+=("$1")
+  shift
+done
+
+if [[ "$harness" == 1 ]]; then
+  "${pin[@]}" java -Xms3g -Xmx3g -XX:+UseG1GC \
+    -Dbench.serverCpu="$server_cpu" -Dbench.clientCpu="$client_cpu" \
+    -Dbench.fanclient=benchmarks/target/fanclient \
+    -cp benchmarks/target/benchmarks.jar io.threadwire.benchmarks.load.LoadHarness "${args[@]}"
+else
+  mkdir -p "$(dirname "$out")"
+  : > "$out"
+fi
+
+if [[ "$redis" == 1 ]]; then
+  echo "run.sh: two nodes over the Redis at 127.0.0.1:6379 (the JVM on CPU ${server_cpu:-any}, Redis unpinned)" >&2
+  section="$("${pin[@]}" java -Xms1g -Xmx1g -XX:+UseG1GC \
+    -cp benchmarks/target/benchmarks.jar io.threadwire.benchmarks.redis.TwoNodeBench "$redis_seconds")"
+  printf '%s\n' "$section"
+  printf '\n%s\n' "$section" >> "$out"
+fi
