@@ -123,16 +123,7 @@ public record HubSettings(
    * @param value the new value
    */
   public HubSettings withSendTimeout(Duration value) {
-    return new HubSettings(
-        value,
-        idleThreadTtl,
-        idempotencyWindow,
-        idempotencyMaxKeys,
-        maxThreadsPerConnection,
-        maxMessageBytes,
-        maintenanceInterval,
-        historyPolicies,
-        outcomeDeadline);
+    return toBuilder().sendTimeout(value).build();
   }
 
   /**
@@ -141,16 +132,7 @@ public record HubSettings(
    * @param value the new value
    */
   public HubSettings withIdleThreadTtl(Duration value) {
-    return new HubSettings(
-        sendTimeout,
-        value,
-        idempotencyWindow,
-        idempotencyMaxKeys,
-        maxThreadsPerConnection,
-        maxMessageBytes,
-        maintenanceInterval,
-        historyPolicies,
-        outcomeDeadline);
+    return toBuilder().idleThreadTtl(value).build();
   }
 
   /**
@@ -160,16 +142,7 @@ public record HubSettings(
    * @param maxKeys the most idempotency keys remembered per thread
    */
   public HubSettings withIdempotency(Duration window, int maxKeys) {
-    return new HubSettings(
-        sendTimeout,
-        idleThreadTtl,
-        window,
-        maxKeys,
-        maxThreadsPerConnection,
-        maxMessageBytes,
-        maintenanceInterval,
-        historyPolicies,
-        outcomeDeadline);
+    return toBuilder().idempotency(window, maxKeys).build();
   }
 
   /**
@@ -178,16 +151,7 @@ public record HubSettings(
    * @param value the new value
    */
   public HubSettings withMaxThreadsPerConnection(int value) {
-    return new HubSettings(
-        sendTimeout,
-        idleThreadTtl,
-        idempotencyWindow,
-        idempotencyMaxKeys,
-        value,
-        maxMessageBytes,
-        maintenanceInterval,
-        historyPolicies,
-        outcomeDeadline);
+    return toBuilder().maxThreadsPerConnection(value).build();
   }
 
   /**
@@ -196,16 +160,7 @@ public record HubSettings(
    * @param value the new value
    */
   public HubSettings withMaxMessageBytes(int value) {
-    return new HubSettings(
-        sendTimeout,
-        idleThreadTtl,
-        idempotencyWindow,
-        idempotencyMaxKeys,
-        maxThreadsPerConnection,
-        value,
-        maintenanceInterval,
-        historyPolicies,
-        outcomeDeadline);
+    return toBuilder().maxMessageBytes(value).build();
   }
 
   /**
@@ -214,16 +169,7 @@ public record HubSettings(
    * @param value the new value
    */
   public HubSettings withMaintenanceInterval(Duration value) {
-    return new HubSettings(
-        sendTimeout,
-        idleThreadTtl,
-        idempotencyWindow,
-        idempotencyMaxKeys,
-        maxThreadsPerConnection,
-        maxMessageBytes,
-        value,
-        historyPolicies,
-        outcomeDeadline);
+    return toBuilder().maintenanceInterval(value).build();
   }
 
   /**
@@ -232,16 +178,7 @@ public record HubSettings(
    * @param value the new value
    */
   public HubSettings withHistoryPolicies(HistoryPolicies value) {
-    return new HubSettings(
-        sendTimeout,
-        idleThreadTtl,
-        idempotencyWindow,
-        idempotencyMaxKeys,
-        maxThreadsPerConnection,
-        maxMessageBytes,
-        maintenanceInterval,
-        value,
-        outcomeDeadline);
+    return toBuilder().historyPolicies(value).build();
   }
 
   /**
@@ -250,16 +187,7 @@ public record HubSettings(
    * @param value the new value
    */
   public HubSettings withOutcomeDeadline(Duration value) {
-    return new HubSettings(
-        sendTimeout,
-        idleThreadTtl,
-        idempotencyWindow,
-        idempotencyMaxKeys,
-        maxThreadsPerConnection,
-        maxMessageBytes,
-        maintenanceInterval,
-        historyPolicies,
-        value);
+    return toBuilder().outcomeDeadline(value).build();
   }
 
   /**

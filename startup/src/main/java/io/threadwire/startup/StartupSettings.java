@@ -123,14 +123,7 @@ public record StartupSettings(
    * @param value how long startup may take in all before it fails
    */
   public StartupSettings withDeadline(Duration value) {
-    return new StartupSettings(
-        value,
-        checkTimeout,
-        backoffInitial,
-        backoffMax,
-        backoffMultiplier,
-        probeEnabled,
-        probeThread);
+    return toBuilder().deadline(value).build();
   }
 
   /**
@@ -139,8 +132,7 @@ public record StartupSettings(
    * @param value how long one run of one readiness check may take
    */
   public StartupSettings withCheckTimeout(Duration value) {
-    return new StartupSettings(
-        deadline, value, backoffInitial, backoffMax, backoffMultiplier, probeEnabled, probeThread);
+    return toBuilder().checkTimeout(value).build();
   }
 
   /**
@@ -151,8 +143,7 @@ public record StartupSettings(
    * @param multiplier the factor each retry delay grows by
    */
   public StartupSettings withBackoff(Duration initial, Duration max, double multiplier) {
-    return new StartupSettings(
-        deadline, checkTimeout, initial, max, multiplier, probeEnabled, probeThread);
+    return toBuilder().backoff(initial, max, multiplier).build();
   }
 
   /**
@@ -161,8 +152,7 @@ public record StartupSettings(
    * @param value true to run the messaging probe at startup
    */
   public StartupSettings withProbeEnabled(boolean value) {
-    return new StartupSettings(
-        deadline, checkTimeout, backoffInitial, backoffMax, backoffMultiplier, value, probeThread);
+    return toBuilder().probeEnabled(value).build();
   }
 
   /**
@@ -171,8 +161,7 @@ public record StartupSettings(
    * @param value the thread the probe's transient send goes to
    */
   public StartupSettings withProbeThread(ThreadId value) {
-    return new StartupSettings(
-        deadline, checkTimeout, backoffInitial, backoffMax, backoffMultiplier, probeEnabled, value);
+    return toBuilder().probeThread(value).build();
   }
 
   /**
