@@ -59,7 +59,7 @@ final class TyrusTransportModule extends AbstractModule {
     configured.allowedOrigins().stream().filter(o -> !o.equals("*")).forEach(origins::add);
     TyrusSettings settings = configured.toBuilder().allowedOrigins(origins).build();
     return new TyrusLiveTransport(
-        settings, hubSettings, metrics, redis.map(RedisThreadLog::create).map(l -> (ThreadLog) l));
+        settings, hubSettings, metrics, redis.<ThreadLog>map(RedisThreadLog::create));
   }
 
   /**
