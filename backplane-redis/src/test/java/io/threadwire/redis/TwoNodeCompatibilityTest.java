@@ -9,6 +9,7 @@ import io.threadwire.UserId;
 import io.threadwire.hub.HubSettings;
 import io.threadwire.hub.HubStats;
 import io.threadwire.testkit.KitClient;
+import io.threadwire.testkit.KitFault;
 import io.threadwire.testkit.KitTransport;
 import io.threadwire.testkit.ThreadMessagingCompatibilityKit;
 import io.threadwire.tyrus.HandshakeAuthenticator;
@@ -22,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.IntSupplier;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -36,9 +39,18 @@ import org.junit.jupiter.api.BeforeAll;
  *
  * <p>What the kit reads as one messaging instance is the cluster: sends go to A, and the counts
  * ({@code connectionCount}, {@code userCount}) are the cluster's, read through the Redis log's
- * presence once both nodes agree; hub stats are the sums over both nodes. Fault injection is not
- * offered: the kit's fault tests name failed connections, which only the node holding them can, so
- * they are skipped here (the one-node kits run them).
+ * presence once both nodes agree; hub stats are the sums over both nodes.
+ *
+ * <p>Faults: a faulty client is an in-process {@link FaultyKitConnection} registered on the hub of
+ * <b>node A, the sending node, always</b> (and its user is then sticky to A), while the healthy
+ * clients stay spread over both nodes. The kit's fault tests assert {@code failedConnections()}
+ * names the failed connection, and an outcome names only the sending node's failed connections:
+ * another node's failures reach the sender as counts in its delivery report ({@code
+ * SendOutcome.Remote}), not as ids (a {@code ConnectionId} is unique only within one node). So the
+ * faults are local to the sender here, and what crosses nodes in those tests is the healthy
+ * clients' deliveries, the cluster-wide counts ({@code connectionCount} after a cut or a close mid
+ * fan-out) and the outcome combining A's failures with B's report. A failure on the other node,
+ * counted but not named, is {@code ClusterOutcomeTest}'s concern.
  */
 class TwoNodeCompatibilityTest extends ThreadMessagingCompatibilityKit {
 
@@ -84,6 +96,7 @@ class TwoNodeCompatibilityTest extends ThreadMessagingCompatibilityKit {
     private final HubSettings settings;
     private final Map<UserId, Node> affinity = new HashMap<>();
     private final List<AutoCloseable> clients = new ArrayList<>();
+    private final ExecutorService events = Executors.newSingleThreadExecutor();
 
     Cluster(Node a, Node b, String prefix, Clock clock, HubSettings settings) {
       this.a = a;
@@ -103,6 +116,20 @@ class TwoNodeCompatibilityTest extends ThreadMessagingCompatibilityKit {
       Node n = affinity.computeIfAbsent(user, u -> affinity.size() % 2 == 0 ? b : a);
       WsKitClient c =
           WsKitClient.connect(n.server().uri(), Map.of("Authorization", "Bearer " + user.value()));
+      clients.add(c);
+      return c;
+    }
+
+    @Override
+    public boolean supportsFaults() {
+      return true;
+    }
+
+    /** A faulty client always joins node A, the sender: see the class comment for why. */
+    @Override
+    public synchronized KitClient connect(UserId user, KitFault fault) {
+      affinity.putIfAbsent(user, a);
+      FaultyKitConnection c = new FaultyKitConnection(user, fault, a.server().hub(), events);
       clients.add(c);
       return c;
     }
@@ -192,6 +219,7 @@ class TwoNodeCompatibilityTest extends ThreadMessagingCompatibilityKit {
           // already closed by the server
         }
       }
+      events.shutdown();
     }
   }
 }
