@@ -14,9 +14,12 @@ import io.threadwire.UserId;
 import io.threadwire.hub.HubSettings;
 import io.threadwire.inmemory.InMemoryClient;
 import io.threadwire.inmemory.InMemoryThreadMessaging;
+import io.threadwire.testkit.KitFault;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -155,6 +158,41 @@ class ClusterOutcomeTest {
     assertThat(o.deliveredCount()).isEqualTo(2 + K);
     assertThat(o.remote().orElseThrow().deliveredCount()).isEqualTo(K);
     assertThat(o.remote().orElseThrow().isComplete()).isTrue();
+  }
+
+  @Test
+  @DisplayName(
+      "a write failing on the other node is counted in the sender's outcome, not named: ids are"
+          + " the other node's")
+  void remoteFailureCountedNotNamed() {
+    RedisSettings s = RedisTestSupport.settings();
+    InMemoryThreadMessaging a = node(log(s));
+    InMemoryThreadMessaging b = node(log(s));
+    ExecutorService events = Executors.newSingleThreadExecutor();
+    open.add(events::shutdown);
+    FaultyKitConnection bad =
+        new FaultyKitConnection(UserId.of("bad"), KitFault.FAIL_WRITES, b.hub(), events);
+    assertThat(bad.join(ROOM).joined()).isTrue();
+
+    SendOutcome passing = send(a, Message.of("t"), SendOptions.transientSend());
+    SendOutcome stored = send(a, Message.of("s"), SendOptions.defaults());
+    clients(b, 1);
+    SendOutcome delivered = send(a, Message.of("d"), SendOptions.defaults());
+
+    assertThat(passing.status()).isEqualTo(Status.ERROR);
+    assertThat(passing.errorKind()).contains(ErrorKind.TRANSPORT_FAILURE);
+    assertThat(passing.failedCount()).isEqualTo(1);
+    assertThat(stored.status()).isEqualTo(Status.QUEUED);
+    assertThat(stored.failedCount()).isEqualTo(1);
+    assertThat(stored.remote().orElseThrow().failedCount()).isEqualTo(1);
+    assertThat(delivered.status()).isEqualTo(Status.DELIVERED);
+    assertThat(delivered.deliveredCount()).isEqualTo(1);
+    assertThat(delivered.failedCount()).isEqualTo(1);
+    for (SendOutcome o : List.of(passing, stored, delivered)) {
+      // failedConnections() names the sender's own connections only.
+      assertThat(o.failedConnections()).isEmpty();
+      assertThat(o.remote().orElseThrow().isComplete()).isTrue();
+    }
   }
 
   @Test
