@@ -53,6 +53,9 @@ final class FanOut implements DeliveryCallback {
   /** The offset the log confirmed (appended) or dispatched at; 0 while unknown or transient. */
   private volatile long offset;
 
+  /** The epoch of {@link #offset} when the log confirmed it; set before {@link #offset}. */
+  private volatile long epoch;
+
   /**
    * Set (to 1) under the thread's monitor when the sequencer took this send to dispatch it; see
    * {@link #markDispatched}.
@@ -120,11 +123,22 @@ final class FanOut implements DeliveryCallback {
     }
   }
 
-  /** Notes the offset the log stored this send at, before its entry reached the sequencer. */
-  void confirmed(long offset) {
+  /** Notes where the log stored this send, before its entry reached the sequencer. */
+  void confirmed(long epoch, long offset) {
     if (this.offset == 0) {
+      this.epoch = epoch;
       this.offset = offset;
     }
+  }
+
+  /** {@return the epoch the log confirmed storing this send in; meaningful once {@link #offset}} */
+  long confirmedEpoch() {
+    return epoch;
+  }
+
+  /** {@return the offset the log confirmed or dispatched this send at; 0 while unknown} */
+  long offset() {
+    return offset;
   }
 
   @Override

@@ -87,6 +87,16 @@ final class Outcomes {
         offset);
   }
 
+  /**
+   * A stored send whose entry the log skipped on this node (a gap moved the thread's position past
+   * its offset): kept at {@code offset} as the log confirmed, never handed to the {@code members}
+   * local members, who were given the gap signal instead; they are counted unconfirmed (no write
+   * confirmed), not failed (no write was attempted).
+   */
+  static SendOutcome skipped(ThreadId thread, long offset, int members) {
+    return SendOutcome.queued(offset, List.of(), members);
+  }
+
   /** A send cut short before the log delivered its entry to this node. */
   static SendOutcome undispatched(ThreadId thread, ErrorKind cutShortBy, String why, long offset) {
     if (offset > 0) {

@@ -276,7 +276,10 @@ final class Sending {
       decided = Outcomes.refused(f.thread.id, r);
       if (decided == null) {
         if (r.status() == AppendResult.Status.APPENDED) {
-          f.confirmed(r.offset());
+          f.confirmed(r.epoch(), r.offset());
+          if (f.thread.resumes != 0 && skippedAlready(f, r)) {
+            return;
+          }
         }
         if (f.token == (HANDOFF | tokenPrefix)) {
           // The default log delivers inside the append: an entry not dispatched by now had no
@@ -300,6 +303,27 @@ final class Sending {
     if (stillPending) {
       f.finish(decided);
     }
+  }
+
+  /**
+   * Ends {@code f} if a gap already moved its thread past the offset the log answered, its entry
+   * not dispatched: answered after the gap was decided, it would otherwise wait for its deadline.
+   */
+  private static boolean skippedAlready(FanOut f, AppendResult r) {
+    ThreadState ts = f.thread;
+    int members;
+    synchronized (ts) {
+      if (f.dispatchedByLog()
+          || !ts.positioned
+          || ts.epoch != r.epoch()
+          || r.offset() > ts.lastOffset
+          || !ts.removePending(f)) {
+        return false;
+      }
+      members = ts.members.length;
+    }
+    f.finish(Outcomes.skipped(ts.id, r.offset(), members));
+    return true;
   }
 
   /**

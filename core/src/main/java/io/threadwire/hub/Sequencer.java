@@ -123,6 +123,11 @@ final class Sequencer implements LogListener {
     long from = epochChanged ? 1 : Math.min(ts.lastOffset, after) + 1;
     Gaps.signal(
         ts, new ThreadGap(ts.id, epoch, from, Math.max(after, from - 1), epochChanged, reason));
+    // A local send whose entry is skipped will never be dispatched: it ends now, not at a deadline.
+    ts.resumes++;
+    for (FanOut f : ts.takeSkipped(epoch, from, after)) {
+      f.finish(Outcomes.skipped(ts.id, f.offset(), ts.members.length));
+    }
     if (epochChanged) {
       ts.ahead = null;
       ts.heldTransients = null;

@@ -61,6 +61,14 @@ final class ThreadState {
   long epoch;
   long lastOffset;
   TreeMap<Long, LogEntry> ahead; // lazily created: stored entries past a hole
+
+  /**
+   * How many times the sequencer moved past a hole ({@code Sequencer.resume}); written under the
+   * monitor, read without it by the send path, which checks a send answered late against the
+   * position only once a thread has had a gap.
+   */
+  volatile int resumes;
+
   ArrayDeque<LogEntry> heldTransients; // lazily created: transients after a hole
 
   /** Local sends handed to the log and not yet dispatched, oldest first. */
@@ -108,6 +116,26 @@ final class ThreadState {
       }
     }
     return null;
+  }
+
+  /**
+   * Removes and returns the pending sends the log confirmed storing in {@code epoch} at an offset
+   * in {@code from..to}: a gap skipped their entries, so they will never be dispatched here.
+   */
+  List<FanOut> takeSkipped(long epoch, long from, long to) {
+    List<FanOut> skipped = null;
+    for (Iterator<FanOut> it = pendingSends.iterator(); it.hasNext(); ) {
+      FanOut f = it.next();
+      long o = f.offset();
+      if (o >= from && o <= to && o > 0 && f.confirmedEpoch() == epoch) {
+        it.remove();
+        if (skipped == null) {
+          skipped = new ArrayList<>(1);
+        }
+        skipped.add(f);
+      }
+    }
+    return skipped == null ? List.of() : skipped;
   }
 
   boolean removePending(FanOut f) {

@@ -821,5 +821,46 @@ public abstract class ThreadMessagingCompatibilityKit {
         assertThat(c.gaps()).extracting(KitGap::from, KitGap::to).containsExactly(tuple(2L, 2L));
       }
     }
+
+    @Test
+    @DisplayName(
+        "a send whose entry the log lost ends when the gap is decided: QUEUED at its offset, its"
+            + " members unconfirmed, not at a deadline")
+    void lostEntrysSendEndsAtTheGap() {
+      KitTransport t = transport();
+      assumeTrue(t.supportsLostNotifications(), "the port's log cannot lose notifications");
+      KitClient a = t.connect(UserId.of("gap-a"));
+      KitClient b = t.connect(UserId.of("gap-b"));
+      ThreadId th = thread("gaps.outcome");
+      a.join(th);
+      b.join(th);
+      assertThat(send(t.messaging(), th, msg(1))).isDelivered().hasDeliveredCount(2);
+      t.loseNextNotifications(1);
+      // Two sends: the log may take them in either order, so the entry lost (offset 2) may be
+      // either's; the other's entry (offset 3) reveals the hole, reported as a gap before it.
+      List<CompletableFuture<SendOutcome>> sends =
+          List.of(
+              t.messaging().send(th, msg(2), SendOptions.defaults()).toCompletableFuture(),
+              t.messaging().send(th, msg(3), SendOptions.defaults()).toCompletableFuture());
+      // The kit's clock stands still: no send timeout or outcome deadline passes in this test, so
+      // only the gap can have ended the lost entry's send.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(sends)
+                      .as("both ended, the lost one by the gap")
+                      .allMatch(CompletableFuture::isDone));
+      SendOutcome first = sends.get(0).join();
+      SendOutcome lost = first.offset().orElse(0) == 2 ? first : sends.get(1).join();
+      SendOutcome seen = lost == first ? sends.get(1).join() : first;
+      assertThat(seen).isDelivered().hasOffset(3).hasDeliveredCount(2);
+      assertThat(lost)
+          .isQueued()
+          .hasOffset(2)
+          .hasDeliveredCount(0)
+          .hasFailedCount(0)
+          .hasUnconfirmedCount(2);
+    }
   }
 }
