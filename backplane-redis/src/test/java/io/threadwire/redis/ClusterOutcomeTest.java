@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.threadwire.HistoryPolicies;
+import io.threadwire.HistoryPolicy;
 import io.threadwire.Message;
 import io.threadwire.SendOptions;
 import io.threadwire.SendOutcome;
@@ -14,10 +16,12 @@ import io.threadwire.UserId;
 import io.threadwire.hub.HubSettings;
 import io.threadwire.inmemory.InMemoryClient;
 import io.threadwire.inmemory.InMemoryThreadMessaging;
+import io.threadwire.spi.ThreadGap;
 import io.threadwire.testkit.KitFault;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -63,8 +67,12 @@ class ClusterOutcomeTest {
   }
 
   private InMemoryThreadMessaging node(RedisThreadLog log) {
+    return node(log, HubSettings.defaults());
+  }
+
+  private InMemoryThreadMessaging node(RedisThreadLog log, HubSettings settings) {
     InMemoryThreadMessaging m =
-        InMemoryThreadMessaging.builder().settings(HubSettings.defaults()).threadLog(log).build();
+        InMemoryThreadMessaging.builder().settings(settings).threadLog(log).build();
     m.start();
     open.add(m);
     return m;
@@ -193,6 +201,61 @@ class ClusterOutcomeTest {
       assertThat(o.failedConnections()).isEmpty();
       assertThat(o.remote().orElseThrow().isComplete()).isTrue();
     }
+  }
+
+  @Test
+  @DisplayName(
+      "a send whose entry a gap skipped on the sender ends at the gap, not at a deadline: its local"
+          + " member unconfirmed, the other node's delivery counted")
+  void skippedByAGapEndsAtTheGap() {
+    RedisSettings s = RedisTestSupport.settings();
+    // No deadline of the sender can end a send within this test: only the gap can.
+    HubSettings patient =
+        HubSettings.defaults()
+            .withHistoryPolicies(
+                HistoryPolicies.uniform(HistoryPolicy.defaults().withMaxMessages(2)))
+            .withSendTimeout(Duration.ofHours(1))
+            .withOutcomeDeadline(Duration.ofHours(1));
+    RedisThreadLog lossy = log(s);
+    InMemoryThreadMessaging a = node(lossy, patient);
+    InMemoryThreadMessaging b = node(log(s), patient);
+    InMemoryClient onA = clients(a, 1).get(0);
+    clients(b, 1);
+    assertThat(send(a, Message.of("1"), SendOptions.defaults()).deliveredCount()).isEqualTo(2);
+
+    // A loses 2-5 on its channel; by the time 6 reveals the jump the stream holds 5 and 6 only,
+    // so 2-4 are a gap on A (its client is told) and 5 is repaired. B gets everything.
+    lossy.loseNotifications(4);
+    List<CompletableFuture<SendOutcome>> sends = new ArrayList<>();
+    for (int i = 2; i <= 6; i++) {
+      sends.add(a.send(ROOM, Message.of(Integer.toString(i))).toCompletableFuture());
+    }
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> sends.stream().allMatch(CompletableFuture::isDone));
+
+    List<Long> skipped = new ArrayList<>();
+    for (CompletableFuture<SendOutcome> f : sends) {
+      SendOutcome o = f.join();
+      assertThat(o.status()).as("%s", o).isEqualTo(Status.DELIVERED);
+      assertThat(o.remote().orElseThrow().deliveredCount()).as("%s", o).isEqualTo(1);
+      assertThat(o.failedCount()).as("%s", o).isZero();
+      if (o.unconfirmedCount() == 1) {
+        assertThat(o.deliveredCount()).as("%s", o).isEqualTo(1);
+        skipped.add(o.offset().orElseThrow());
+      } else {
+        assertThat(o.deliveredCount()).as("%s", o).isEqualTo(2);
+      }
+    }
+    assertThat(skipped).isNotEmpty();
+    // Exactly the offsets A's client was told it will never get.
+    List<Long> told = new ArrayList<>();
+    for (ThreadGap g : onA.gaps()) {
+      for (long o = g.from(); o <= g.to(); o++) {
+        told.add(o);
+      }
+    }
+    assertThat(told).containsExactlyInAnyOrderElementsOf(skipped);
   }
 
   @Test
