@@ -568,10 +568,16 @@ public final class SendOutcome {
                       + failedCount()
                       + " failed); kept in history at offset "
                       + offset
-                  : failedConnections.isEmpty()
-                      // Not "yet": the thread may have had members that have since gone.
-                      ? "no live connections; kept in history at offset " + offset
-                      : "every write failed; kept in history at offset " + offset;
+                  : failedCount() > 0
+                      // Counted over the cluster: another node's failures are not named here.
+                      ? "every write failed; kept in history at offset " + offset
+                      : remote != null && !remote.isComplete()
+                          // A silent node's recipients are unknown: do not claim there were none.
+                          ? "no write confirmed here or by the other nodes that reported; kept in"
+                              + " history at offset "
+                              + offset
+                          // Not "yet": the thread may have had members that have since gone.
+                          : "no live connections; kept in history at offset " + offset;
       if (remote != null) {
         r =
             r

@@ -53,6 +53,26 @@ class SendOutcomeRemoteTest {
   }
 
   @Test
+  @DisplayName(
+      "stored, QUEUED: the reason says every write failed when another node's did, and never 'no"
+          + " live connections' while a node that received it is silent")
+  void queuedReasonCountsTheCluster() {
+    SendOutcome failedElsewhere =
+        SendOutcome.queued(4, List.of()).withRemote(Remote.of(1, 1, 0, 1, 0));
+    SendOutcome silent = SendOutcome.queued(4, List.of()).withRemote(Remote.of(1, 0, 0, 0, 0));
+    SendOutcome nobody = SendOutcome.queued(4, List.of()).withRemote(Remote.of(1, 1, 0, 0, 0));
+
+    assertThat(failedElsewhere.reason())
+        .startsWith("every write failed; kept in history at offset 4")
+        .doesNotContain("no live connections");
+    assertThat(silent.reason())
+        .doesNotContain("no live connections")
+        .contains("kept in history at offset 4")
+        .contains("0 of 1 other nodes reported");
+    assertThat(nobody.reason()).startsWith("no live connections; kept in history at offset 4");
+  }
+
+  @Test
   @DisplayName("transient: a silent node is a TIMEOUT, all failed a TRANSPORT_FAILURE, else none")
   void transientRules() {
     SendOutcome none = SendOutcome.noRecipients();
