@@ -259,6 +259,32 @@ class ClusterOutcomeTest {
   }
 
   @Test
+  @DisplayName(
+      "a stalled client on the other node is counted unconfirmed when that node's outcome deadline"
+          + " ends before the sender's wait for reports")
+  void remoteStallCountedUnconfirmed() {
+    RedisSettings s = RedisTestSupport.settings();
+    InMemoryThreadMessaging a =
+        node(RedisThreadLog.create(s.toBuilder().outcomeDeadline(Duration.ofSeconds(30)).build()));
+    InMemoryThreadMessaging b =
+        node(log(s), HubSettings.defaults().withOutcomeDeadline(Duration.ofMillis(200)));
+    ExecutorService events = Executors.newSingleThreadExecutor();
+    open.add(events::shutdown);
+    FaultyKitConnection stuck =
+        new FaultyKitConnection(UserId.of("stuck"), KitFault.NEVER_COMPLETE, b.hub(), events);
+    assertThat(stuck.join(ROOM).joined()).isTrue();
+    clients(b, 1);
+
+    SendOutcome o = send(a, Message.of("s"), SendOptions.defaults());
+
+    assertThat(o.status()).isEqualTo(Status.DELIVERED);
+    assertThat(o.deliveredCount()).isEqualTo(1);
+    assertThat(o.unconfirmedCount()).isEqualTo(1);
+    assertThat(o.failedCount()).isZero();
+    assertThat(o.remote().orElseThrow().isComplete()).isTrue();
+  }
+
+  @Test
   @DisplayName("alone on the thread, the sender sees 0 other nodes: QUEUED, remote 0/0")
   void noOtherNode() {
     InMemoryThreadMessaging a = node(log(RedisTestSupport.settings()));
