@@ -76,6 +76,18 @@ public final class RedisThreadLog implements ThreadLog {
   private final byte[] reportChannel;
   private volatile RemoteReports reports;
   private volatile boolean reportsPaused;
+
+  /** Reports waiting for the report {@code PUBLISH} in flight; see {@link #report}. */
+  private final java.util.concurrent.ConcurrentLinkedQueue<OutgoingReport> outbox =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  /** Held while a report {@code PUBLISH} is unanswered (or being made). */
+  private final java.util.concurrent.atomic.AtomicBoolean reportSending =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** At most this many reports in one {@code PUBLISH} (about 20 bytes each). */
+  private static final int MAX_REPORTS_PER_PUBLISH = 512;
+
   private final RedisPresence presence;
 
   private RedisThreadLog(RedisSettings settings, Clock clock) {
@@ -339,6 +351,11 @@ public final class RedisThreadLog implements ThreadLog {
    * channel; never blocks, never throws, and drops the report if Redis cannot take it (the sender
    * then counts this node as not confirmed).
    *
+   * <p>Reports are batched by the round trip: while one report {@code PUBLISH} is unanswered, the
+   * reports made meanwhile wait and then leave together, one {@code PUBLISH} per sending node with
+   * one report a line. A lone report leaves at once; under load a report waits at most one report
+   * round trip, and Redis and both nodes handle one message for many entries.
+   *
    * @param entry an entry this log delivered, with the appending node's receipt
    * @param report what this node's recipients got
    */
@@ -348,19 +365,79 @@ public final class RedisThreadLog implements ThreadLog {
     if (to == null || reportsPaused || closed) {
       return;
     }
-    try {
-      redis()
-          .publish(
-              Keys.reportChannel(settings.keyPrefix(), to.node()),
-              RemoteReports.encode(to.token(), report))
-          .exceptionally(
-              e -> {
-                LOG.debug("delivery report for {} not published: {}", entry, e.toString());
-                return 0L;
-              });
-    } catch (RuntimeException e) {
-      LOG.debug("delivery report for {} not published: {}", entry, e.toString());
+    outbox.add(new OutgoingReport(to.node(), RemoteReports.line(to.token(), report)));
+    if (reportSending.compareAndSet(false, true)) {
+      flushReports();
     }
+  }
+
+  /** A report waiting in {@link #outbox}: the sending node and the report's line. */
+  private record OutgoingReport(String node, String line) {}
+
+  /**
+   * Publishes what waits in the outbox, one {@code PUBLISH} per sending node, and again when those
+   * are answered, until the outbox is empty; runs while {@link #reportSending} is held.
+   */
+  private void flushReports() {
+    while (true) {
+      Map<String, StringBuilder> batch = new HashMap<>();
+      int n = 0;
+      OutgoingReport next;
+      while (n < MAX_REPORTS_PER_PUBLISH && (next = outbox.poll()) != null) {
+        StringBuilder b = batch.get(next.node());
+        if (b == null) {
+          batch.put(next.node(), new StringBuilder(next.line()));
+        } else {
+          b.append('\n').append(next.line());
+        }
+        n++;
+      }
+      if (n == 0) {
+        reportSending.set(false);
+        // A report added after the poll above and before the release found the flag held.
+        if (outbox.isEmpty() || !reportSending.compareAndSet(false, true)) {
+          return;
+        }
+        continue;
+      }
+      CompletableFuture<?> sent = publishReports(batch);
+      if (!sent.isDone()) {
+        sent.whenComplete((x, e) -> flushReports());
+        return;
+      }
+    }
+  }
+
+  /** Publishes one message per node of {@code batch}; the stage completes when all answered. */
+  private CompletableFuture<?> publishReports(Map<String, StringBuilder> batch) {
+    if (reportsPaused || closed) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<?>[] all = new CompletableFuture<?>[batch.size()];
+    int i = 0;
+    for (Map.Entry<String, StringBuilder> e : batch.entrySet()) {
+      CompletableFuture<?> f;
+      try {
+        f =
+            redis()
+                .publish(
+                    Keys.reportChannel(settings.keyPrefix(), e.getKey()),
+                    e.getValue().toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .toCompletableFuture()
+                .handle(
+                    (x, err) -> {
+                      if (err != null) {
+                        LOG.debug("delivery reports to {} not published: {}", e.getKey(), err);
+                      }
+                      return null;
+                    });
+      } catch (RuntimeException ex) {
+        LOG.debug("delivery reports to {} not published: {}", e.getKey(), ex.toString());
+        f = CompletableFuture.completedFuture(null);
+      }
+      all[i++] = f;
+    }
+    return all.length == 1 ? all[0] : CompletableFuture.allOf(all);
   }
 
   /**

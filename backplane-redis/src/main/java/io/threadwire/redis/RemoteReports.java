@@ -32,9 +32,23 @@ final class RemoteReports {
     return pending.putIfAbsent(token, c) == null ? c : null;
   }
 
-  /** One report arrived on this node's report channel; unknown or late ones are dropped. */
+  /**
+   * A message arrived on this node's report channel: one report a line; unknown or late ones, and
+   * lines that are not reports, are dropped.
+   */
   void received(byte[] message) {
-    String[] f = new String(message, StandardCharsets.US_ASCII).split(" ");
+    String all = new String(message, StandardCharsets.US_ASCII);
+    int from = 0;
+    while (from < all.length()) {
+      int nl = all.indexOf('\n', from);
+      int to = nl < 0 ? all.length() : nl;
+      receivedLine(all.substring(from, to));
+      from = to + 1;
+    }
+  }
+
+  private void receivedLine(String line) {
+    String[] f = line.split(" ");
     if (f.length != 4) {
       return;
     }
@@ -51,9 +65,9 @@ final class RemoteReports {
     }
   }
 
-  static byte[] encode(long token, DeliveryReport r) {
-    return (token + " " + r.delivered() + " " + r.failed() + " " + r.unconfirmed())
-        .getBytes(StandardCharsets.US_ASCII);
+  /** One report's line: {@code <token> <delivered> <failed> <unconfirmed>}. */
+  static String line(long token, DeliveryReport r) {
+    return token + " " + r.delivered() + " " + r.failed() + " " + r.unconfirmed();
   }
 
   /** The log closes: every send still waiting answers with what arrived so far. */

@@ -122,6 +122,31 @@ class ClusterOutcomeTest {
   }
 
   @Test
+  @DisplayName(
+      "many sends in flight at once: each outcome has its own report of the other node, 1/1")
+  void manyInFlight() {
+    RedisSettings s = RedisTestSupport.settings();
+    InMemoryThreadMessaging a = node(log(s));
+    InMemoryThreadMessaging b = node(log(s));
+    clients(b, K);
+    List<java.util.concurrent.CompletableFuture<SendOutcome>> sends = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      SendOptions o = i % 5 == 0 ? SendOptions.transientSend() : SendOptions.defaults();
+      sends.add(a.send(ROOM, Message.of("m" + i), o).toCompletableFuture());
+    }
+
+    for (java.util.concurrent.CompletableFuture<SendOutcome> f : sends) {
+      SendOutcome o = f.orTimeout(10, TimeUnit.SECONDS).join();
+      assertThat(o.status()).isEqualTo(Status.DELIVERED);
+      assertThat(o.deliveredCount()).isEqualTo(K);
+      SendOutcome.Remote r = o.remote().orElseThrow();
+      assertThat(r.nodesExpected()).isEqualTo(1);
+      assertThat(r.nodesConfirmed()).isEqualTo(1);
+      assertThat(r.deliveredCount()).isEqualTo(K);
+    }
+  }
+
+  @Test
   @DisplayName("the metrics listener hears each send once, with the sender's local outcome")
   void listenerHearsOnce() {
     RedisSettings s = RedisTestSupport.settings();

@@ -41,6 +41,10 @@ import org.HdrHistogram.Recorder;
  * at 50% of that rate (open loop, from each send's intended time). The anchor, in the same run, is
  * {@code redis-benchmark} running the same append script with the same arguments.
  *
+ * <p>Also printed: the CPU each send cost, this JVM's (both nodes, with how long the JIT compiled
+ * during the run) and the Redis server's, which says whether a rate is bound by CPU. {@code
+ * -Dbench.anchor=false} skips the anchor (for quick A/B runs of the backplane alone).
+ *
  * <p>Prints one Markdown section to standard output. Keys live under a per-run prefix {@code
  * twbench-<random>} and are deleted at the end (only those).
  */
@@ -50,6 +54,8 @@ public final class TwoNodeBench {
   static final int WINDOW = 64;
   static final int PAYLOAD = 200;
   static final String URI = "redis://127.0.0.1:6379";
+  static final int MAX_WARM_UP = 20;
+  static final long SETTLED_JIT_MILLIS = 20;
 
   private TwoNodeBench() {}
 
@@ -78,31 +84,84 @@ public final class TwoNodeBench {
     }
     try {
       String body = "x".repeat(PAYLOAD);
-      // Warm up both JVM paths and the script, then let B's subscription settle.
-      closedLoop(a, thread, body, 2_000_000_000L, new Recorder(3));
+      // Warm up both JVM paths and the script until the JIT has settled.
+      int warmUp = warmUp(a, thread, body);
       LongAdder before = delivered;
       long d0 = before.sum();
       Recorder closed = new Recorder(3);
+      Cpu c0 = Cpu.now();
       long t0 = System.nanoTime();
       long[] counts = closedLoop(a, thread, body, seconds * 1_000_000_000L, closed);
       long elapsed = System.nanoTime() - t0;
+      Cpu closedCpu = Cpu.now().minus(c0);
       double sendRate = counts[0] * 1e9 / elapsed;
       double crossNode = (delivered.sum() - d0) * 1e9 / elapsed;
       long wrong = counts[1];
 
       double half = sendRate / 2;
+      // The open loop's own paths (its timing, parking) settle too before it is measured.
+      for (int i = 0; i < 5 && !openSettled(a, thread, body, half); i++) {
+        // another second
+      }
       Recorder open = new Recorder(3);
+      Cpu o0 = Cpu.now();
       long[] openCounts = openLoop(a, thread, body, half, seconds, open);
+      Cpu openCpu = Cpu.now().minus(o0);
       Histogram h = open.getIntervalHistogram();
 
-      double anchor = redisBenchmark(prefix, thread, body);
+      double anchor =
+          Boolean.parseBoolean(System.getProperty("bench.anchor", "true"))
+              ? redisBenchmark(prefix, thread, body)
+              : Double.NaN;
       System.out.println(
-          report(seconds, sendRate, crossNode, wrong + openCounts[1], half, h, anchor, openCounts));
+          report(
+              seconds,
+              warmUp,
+              sendRate,
+              crossNode,
+              wrong + openCounts[1],
+              half,
+              h,
+              anchor,
+              openCounts,
+              closedCpu.per(counts[0]),
+              openCpu.per(openCounts[0])));
     } finally {
       a.close();
       b.close();
       deleteKeys(prefix);
     }
+  }
+
+  /**
+   * Runs the closed loop in one-second slices until a slice in which the JIT compilers worked for
+   * under {@link #SETTLED_JIT_MILLIS} (at least 2, at most {@link #MAX_WARM_UP} slices): a run
+   * measured while C2 still compiles the send path measures the compiler, which shares the
+   * benchmark's cores. Returns the seconds it took.
+   */
+  private static int warmUp(ThreadHub a, ThreadId thread, String body) throws InterruptedException {
+    java.lang.management.CompilationMXBean jit =
+        java.lang.management.ManagementFactory.getCompilationMXBean();
+    int slices = 0;
+    while (slices < MAX_WARM_UP) {
+      long before = jit.getTotalCompilationTime();
+      closedLoop(a, thread, body, 1_000_000_000L, new Recorder(3));
+      slices++;
+      if (slices >= 2 && jit.getTotalCompilationTime() - before < SETTLED_JIT_MILLIS) {
+        break;
+      }
+    }
+    return slices;
+  }
+
+  /** Runs the open loop for one second; returns true if the JIT compiled under the threshold. */
+  private static boolean openSettled(ThreadHub a, ThreadId thread, String body, double perSecond)
+      throws InterruptedException {
+    java.lang.management.CompilationMXBean jit =
+        java.lang.management.ManagementFactory.getCompilationMXBean();
+    long before = jit.getTotalCompilationTime();
+    openLoop(a, thread, body, perSecond, 1, new Recorder(3));
+    return jit.getTotalCompilationTime() - before < SETTLED_JIT_MILLIS;
   }
 
   /** Sends for {@code nanos} with WINDOW in flight; returns {sends, outcomes not as expected}. */
@@ -256,13 +315,16 @@ public final class TwoNodeBench {
 
   private static String report(
       int seconds,
+      int warmUp,
       double sendRate,
       double crossNode,
       long wrong,
       double half,
       Histogram h,
       double anchor,
-      long[] openCounts) {
+      long[] openCounts,
+      String closedCpu,
+      String openCpu) {
     double p50 = h.getValueAtPercentile(50) / 1e6;
     double p99 = h.getValueAtPercentile(99) / 1e6;
     double p999 = h.getValueAtPercentile(99.9) / 1e6;
@@ -278,7 +340,13 @@ public final class TwoNodeBench {
         .append(" B payloads, so every delivery crosses nodes and every outcome waits for B's")
         .append(" delivery report. ")
         .append(seconds)
-        .append(" s per run. The anchor is `redis-benchmark -c ")
+        .append(" s per run, after a warm-up of ")
+        .append(warmUp)
+        .append(" s (closed loop, until a second in which the JIT compiled for under ")
+        .append(SETTLED_JIT_MILLIS)
+        .append(" ms, at most ")
+        .append(MAX_WARM_UP)
+        .append(" s). The anchor is `redis-benchmark -c ")
         .append(WINDOW)
         .append("` running the same append script (EVALSHA, same argument shapes) in the same run.")
         .append(" An outcome counts as expected when it is DELIVERED to all ")
@@ -295,6 +363,8 @@ public final class TwoNodeBench {
                 String.format(
                     Locale.ROOT, "p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms", p50, p99, p999)))
         .append(row("outcomes not as expected", Long.toString(wrong)))
+        .append(row("CPU per send, closed loop", closedCpu))
+        .append(row("CPU per send, open loop at 50%", openCpu))
         .append("\n| target | measured | |\n|---|---|---|\n")
         .append(target("outcome p50 <= 1 ms", String.format(Locale.ROOT, "%.3f ms", p50), p50 <= 1))
         .append(target("outcome p99 <= 5 ms", String.format(Locale.ROOT, "%.3f ms", p99), p99 <= 5))
@@ -317,6 +387,59 @@ public final class TwoNodeBench {
 
   private static String f(double v) {
     return String.format(Locale.ROOT, "%,.0f", v);
+  }
+
+  /**
+   * CPU used so far: this JVM's (both nodes, JIT and GC included), the part of it the JIT compilers
+   * took, and the Redis server's ({@code INFO cpu}; it counts every client of that Redis, so other
+   * users of it show up here).
+   */
+  private record Cpu(long jvmNanos, long jitMillis, double redisSeconds) {
+    static Cpu now() {
+      long jvm =
+          ((com.sun.management.OperatingSystemMXBean)
+                  java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+              .getProcessCpuTime();
+      long jit =
+          java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+      return new Cpu(jvm, jit, redisCpu());
+    }
+
+    Cpu minus(Cpu o) {
+      return new Cpu(jvmNanos - o.jvmNanos, jitMillis - o.jitMillis, redisSeconds - o.redisSeconds);
+    }
+
+    String per(long sends) {
+      return String.format(
+          Locale.ROOT,
+          "JVM %.0f us (JIT compiling %,d ms of the run), Redis %.0f us",
+          jvmNanos / 1e3 / Math.max(1, sends),
+          jitMillis,
+          redisSeconds * 1e6 / Math.max(1, sends));
+    }
+
+    private static double redisCpu() {
+      try {
+        Process p =
+            new ProcessBuilder("redis-cli", "-h", "127.0.0.1", "-p", "6379", "info", "cpu")
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        double sum = 0;
+        for (String line : out.split("\r?\n")) {
+          if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
+            sum += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+          }
+        }
+        return sum;
+      } catch (IOException | RuntimeException e) {
+        return Double.NaN;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Double.NaN;
+      }
+    }
   }
 
   /** A connection that acknowledges every write at once and counts it. */
