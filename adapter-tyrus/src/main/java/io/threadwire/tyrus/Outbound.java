@@ -9,8 +9,7 @@ import jakarta.websocket.SendResult;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
-import java.util.Iterator;
+import java.util.Arrays;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executor;
 import org.glassfish.grizzly.Buffer;
@@ -52,6 +51,17 @@ final class Outbound implements SendHandler, Runnable {
 
   private static final DeliveryCallback NONE = DeliveryCallback.ignoring();
 
+  /** Slots of a new queue's ring: room for four frames and their callbacks; a power of two. */
+  static final int INITIAL_SLOTS = 8;
+
+  /**
+   * Per thread, the callbacks of the batch being completed: reused, so completing a write allocates
+   * nothing. Taken out while in use, so a callback that completes another batch on the same thread
+   * (a synchronous flusher in tests) gets its own.
+   */
+  private static final ThreadLocal<DeliveryCallback[][]> CALLBACKS =
+      ThreadLocal.withInitial(() -> new DeliveryCallback[1][]);
+
   private final TransportConnection owner;
   private final Runnable onBroken;
   private final Executor flusher;
@@ -88,10 +98,15 @@ final class Outbound implements SendHandler, Runnable {
         }
       };
 
-  // Guarded by this. Entries come in pairs: the QueuedFrame, its callback.
-  // The first inFlight pairs are being written; they leave the queue when the write completes.
-  // Sized for the common case, a frame or two queued; it grows under back-pressure.
-  private final ArrayDeque<Object> queue = new ArrayDeque<>(4);
+  // Guarded by this. The queue is a ring of slot pairs held inline, not a deque: the QueuedFrame at
+  // an even slot, its callback after it; `frames` pairs from `head` on, wrapping around. The first
+  // inFlight pairs are being written; they leave the queue when the write completes. Profiled at
+  // N = 10,000, an ArrayDeque cost the sender one more dependent cache miss per recipient (the
+  // deque object between this one and its array): a quarter of the publishing thread. Sized for
+  // the common case, a frame or two queued (smaller than the deque it replaces); it doubles under
+  // back-pressure and never shrinks.
+  private Object[] ring = new Object[INITIAL_SLOTS];
+  private int head;
   private int frames;
   private long bytes;
   private int inFlight;
@@ -244,8 +259,14 @@ final class Outbound implements SendHandler, Runnable {
         writeStartedNanos = 0;
         result = Offer.OVER_BUDGET;
       } else {
-        queue.addLast(item);
-        queue.addLast(callback);
+        int slot = frames << 1;
+        if (slot == ring.length) {
+          grow();
+        }
+        Object[] r = ring;
+        int at = (head + slot) & (r.length - 1);
+        r[at] = item;
+        r[at + 1] = callback;
         budget.hold(item);
         frames++;
         bytes += size;
@@ -264,6 +285,23 @@ final class Outbound implements SendHandler, Runnable {
       schedule();
     }
     return result;
+  }
+
+  /** Doubles the ring, its pairs moved to the start in order; holds the lock. */
+  private void grow() {
+    Object[] old = ring;
+    Object[] bigger = new Object[old.length << 1];
+    int first = old.length - head; // the slots from head to the end of the old ring
+    System.arraycopy(old, head, bigger, 0, first);
+    System.arraycopy(old, 0, bigger, first, head);
+    ring = bigger;
+    head = 0;
+  }
+
+  /** Returns the frame of the {@code i}th queued pair; holds the lock. */
+  private QueuedFrame frameAt(int i) {
+    Object[] r = ring;
+    return (QueuedFrame) r[(head + (i << 1)) & (r.length - 1)];
   }
 
   /**
@@ -310,7 +348,7 @@ final class Outbound implements SendHandler, Runnable {
     Connection<SocketAddress> c = tcp;
     synchronized (this) {
       scheduled = false;
-      if (closed || writing || queue.isEmpty()) {
+      if (closed || writing || frames == 0) {
         return;
       }
       writing = true;
@@ -321,7 +359,7 @@ final class Outbound implements SendHandler, Runnable {
         single = null;
       } else {
         inFlight = 1;
-        single = (QueuedFrame) queue.peekFirst();
+        single = frameAt(0);
       }
       inCall = true;
       writer = Thread.currentThread();
@@ -382,34 +420,26 @@ final class Outbound implements SendHandler, Runnable {
   private Buffer collect(Connection<SocketAddress> c) {
     long size = 0;
     int n = 0;
-    Iterator<Object> it = queue.iterator();
-    QueuedFrame first = null;
-    while (it.hasNext() && n < MAX_BATCH_FRAMES) {
-      QueuedFrame item = (QueuedFrame) it.next();
-      it.next(); // its callback
-      int length = item.length();
+    int limit = Math.min(frames, MAX_BATCH_FRAMES);
+    while (n < limit) {
+      int length = frameAt(n).length();
       if (n > 0 && size + length > MAX_BATCH_BYTES) {
         break;
-      }
-      if (first == null) {
-        first = item;
       }
       size += length;
       n++;
     }
     inFlight = n;
     if (n == 1) {
-      return new ByteBufferWrapper(ByteBuffer.wrap(first.bytes()));
+      return new ByteBufferWrapper(ByteBuffer.wrap(frameAt(0).bytes()));
     }
     ByteBuffer scratch =
         tcpWriter != null && flusher instanceof Flusher f ? f.scratch((int) size) : null;
-    it = queue.iterator();
     if (scratch != null) {
       scratchInUse = true;
       scratch.clear();
       for (int i = 0; i < n; i++) {
-        scratch.put(((QueuedFrame) it.next()).bytes());
-        it.next();
+        scratch.put(frameAt(i).bytes());
       }
       scratch.flip();
       return new ByteBufferWrapper(scratch);
@@ -417,8 +447,7 @@ final class Outbound implements SendHandler, Runnable {
     byte[] batch = new byte[(int) size];
     int at = 0;
     for (int i = 0; i < n; i++) {
-      byte[] b = ((QueuedFrame) it.next()).bytes();
-      it.next();
+      byte[] b = frameAt(i).bytes();
       System.arraycopy(b, 0, batch, at, b.length);
       at += b.length;
     }
@@ -466,39 +495,62 @@ final class Outbound implements SendHandler, Runnable {
 
   /** Pops the frames just written, tells their callbacks, and schedules the next flush. */
   private void completeBatch(Throwable failure) {
-    DeliveryCallback[] callbacks;
+    DeliveryCallback[][] holder = CALLBACKS.get();
+    DeliveryCallback[] callbacks = holder[0];
+    holder[0] = null; // in use until the end of this call
+    if (callbacks == null) {
+      callbacks = new DeliveryCallback[MAX_BATCH_FRAMES];
+    }
+    int n;
     boolean reschedule;
     synchronized (this) {
       writeStartedNanos = 0;
       writing = false;
       if (closed) {
         inFlight = 0;
+        holder[0] = callbacks;
         return; // close() has failed everything queued, the frames in flight included
       }
-      callbacks = new DeliveryCallback[inFlight];
-      for (int i = 0; i < callbacks.length; i++) {
-        QueuedFrame item = (QueuedFrame) queue.pollFirst();
-        callbacks[i] = (DeliveryCallback) queue.pollFirst();
+      n = inFlight;
+      Object[] r = ring;
+      int mask = r.length - 1;
+      int h = head;
+      long freed = 0;
+      for (int i = 0; i < n; i++) {
+        QueuedFrame item = (QueuedFrame) r[h];
+        callbacks[i] = (DeliveryCallback) r[h + 1];
+        r[h] = null;
+        r[h + 1] = null;
+        h = (h + 2) & mask;
         budget.release(item);
-        frames--;
-        bytes -= item.length();
+        freed += item.length();
       }
+      head = h;
+      frames -= n;
+      bytes -= freed;
       inFlight = 0;
       if (failure != null) {
         closed = true;
       }
-      reschedule = !closed && !queue.isEmpty() && !scheduled;
+      reschedule = !closed && frames > 0 && !scheduled;
       if (reschedule) {
         scheduled = true;
       }
     }
-    for (DeliveryCallback callback : callbacks) {
-      if (failure == null) {
-        callback.delivered(owner);
-      } else {
-        // Handed to the network and then failed: part of the batch may have arrived.
-        callback.unconfirmed(owner, failure);
+    try {
+      for (int i = 0; i < n; i++) {
+        DeliveryCallback callback = callbacks[i];
+        callbacks[i] = null;
+        if (failure == null) {
+          callback.delivered(owner);
+        } else {
+          // Handed to the network and then failed: part of the batch may have arrived.
+          callback.unconfirmed(owner, failure);
+        }
       }
+    } finally {
+      Arrays.fill(callbacks, 0, n, null); // none kept alive, even after a throw
+      holder[0] = callbacks;
     }
     if (failure != null) {
       onBroken.run();
@@ -551,11 +603,18 @@ final class Outbound implements SendHandler, Runnable {
       writeStartedNanos = 0;
       // The frames of the write in flight were handed to the network: the client may have them.
       handedOver = writing ? inFlight : 0;
-      drained = queue.toArray();
-      queue.clear();
+      drained = new Object[frames << 1];
+      Object[] r = ring;
+      int h = head;
       for (int i = 0; i < drained.length; i += 2) {
+        drained[i] = r[h];
+        drained[i + 1] = r[h + 1];
+        r[h] = null;
+        r[h + 1] = null;
+        h = (h + 2) & (r.length - 1);
         budget.release((QueuedFrame) drained[i]);
       }
+      head = 0;
       frames = 0;
       bytes = 0;
     }

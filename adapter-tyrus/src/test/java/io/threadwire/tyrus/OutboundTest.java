@@ -215,6 +215,66 @@ class OutboundTest {
   }
 
   @Test
+  @DisplayName(
+      "over TCP, batches read across the ring's wrap and its growth keep the frames' order")
+  void ringWrapsAndGrowsInOrder() {
+    Tcp tcp = new Tcp();
+    Outbound out = new Outbound(owner, () -> {}, direct(), 1_000, Long.MAX_VALUE);
+    out.attach(tcp.connection);
+    Answers answers = new Answers();
+    List<Frame> sent = new ArrayList<>();
+    int ringFrames = Outbound.INITIAL_SLOTS / 2;
+    // Frame 1 in flight, then frames 2..ringFrames behind it; the write of frame 1 completes and
+    // the batch 2..ringFrames goes out, so the ring's head is past its middle when more come.
+    for (int i = 1; i <= ringFrames; i++) {
+      sent.add(frame(i));
+      out.offer(sent.get(i - 1), answers);
+    }
+    tcp.complete();
+    assertThat(tcp.frames(1)).isEqualTo(framed(sent.subList(1, ringFrames)));
+    // These wrap around the end of the ring, and then make it grow with its head not at 0.
+    int total = 5 * ringFrames;
+    for (int i = ringFrames + 1; i <= total; i++) {
+      sent.add(frame(i));
+      out.offer(sent.get(i - 1), answers);
+    }
+    assertThat(out.queuedFrames()).isEqualTo(total - 1);
+    tcp.complete();
+    assertThat(tcp.frames(2)).isEqualTo(framed(sent.subList(ringFrames, total)));
+    tcp.complete();
+    assertThat(answers.delivered).hasValue(total);
+    assertThat(answers.failed).hasValue(0);
+    assertThat(out.queuedFrames()).isZero();
+    assertThat(out.queuedBytes()).isZero();
+  }
+
+  @Test
+  @DisplayName("a close with the ring wrapped answers every frame once: in flight unconfirmed")
+  void closeWithRingWrapped() {
+    Remote remote = new Remote(false);
+    Outbound out = new Outbound(owner, () -> {}, direct(), 100, Long.MAX_VALUE);
+    out.attach(remote);
+    Threeway first = new Threeway();
+    Threeway rest = new Threeway();
+    out.offer(frame(1), first);
+    out.offer(frame(2), first);
+    out.offer(frame(3), first);
+    remote.complete(null);
+    remote.complete(null); // frame 3 in flight, the ring's head at its fifth slot
+    int more = Outbound.INITIAL_SLOTS; // wraps, then grows
+    for (int i = 0; i < more; i++) {
+      out.offer(frame(4 + i), rest);
+    }
+    out.close(new IOException("cut"));
+    remote.complete(null); // late: ignored
+    assertThat(first.delivered).hasValue(2);
+    assertThat(first.unconfirmed).hasValue(1);
+    assertThat(rest.failed).hasValue(more);
+    assertThat(rest.delivered).hasValue(0);
+    assertThat(remote.texts).hasSize(3);
+  }
+
+  @Test
   @DisplayName("over TCP, a failed gathering write fails every frame in it, once")
   void failedBatchOverTcp() {
     Tcp tcp = new Tcp();
