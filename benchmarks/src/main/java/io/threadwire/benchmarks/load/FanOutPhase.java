@@ -349,6 +349,46 @@ final class FanOutPhase {
         minSeconds);
   }
 
+  /**
+   * Moves the calling thread (only it) to the CPUs {@code cpus} with {@code taskset -p}; returns
+   * the CPU list it had. Linux only: the thread's id comes from {@code /proc/thread-self}.
+   */
+  static String pinThisThread(String cpus) throws IOException, InterruptedException {
+    String self =
+        java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/thread-self")).toString();
+    String tid = self.substring(self.lastIndexOf('/') + 1);
+    String before = taskset("-pc", tid).replaceAll("(?s).*: *", "").trim();
+    taskset("-pc", cpus, tid);
+    return before;
+  }
+
+  private static String taskset(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add("taskset");
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IOException("taskset " + String.join(" ", args) + " failed: " + out);
+    }
+    return out;
+  }
+
+  /** The maximum the latency rates are taken from: --latency-max if given, else the measured. */
+  private double maximum(Mode m, int n) {
+    if (options.latencyMax.length == 2) {
+      return options.latencyMax[m == Mode.NETTY ? 1 : 0];
+    }
+    return perSecond(m, n);
+  }
+
+  /** A nanosecond field of the client's done line, in milliseconds, or "-" if absent. */
+  private static String msOf(Map<String, String> done, String key) {
+    String v = done.get(key);
+    return v == null ? "-" : String.format(java.util.Locale.ROOT, "%.3f", Long.parseLong(v) / 1e6);
+  }
+
   private static String range(Summary s) {
     return Report.f0(s.median) + " [" + Report.f0(s.min) + "-" + Report.f0(s.max) + "]";
   }
@@ -361,22 +401,76 @@ final class FanOutPhase {
   private void latency() throws IOException, InterruptedException {
     List<String[]> rows = new ArrayList<>();
     int n = LATENCY_N;
-    double nettyMax = perSecond(Mode.NETTY, n);
+    double nettyMax = maximum(Mode.NETTY, n);
     double bound = 1.5 * n * (1e9 / nettyMax) + 1e6;
-    for (double load : new double[] {0.1, 0.5}) {
+    for (double load : options.latencyLoads) {
       for (Mode m : new Mode[] {Mode.THREADWIRE, Mode.NETTY}) {
         if (!options.modes.contains(m)) {
           continue;
         }
-        double rate = load * perSecond(m, n) / n;
+        double rate = load * maximum(m, n) / n;
         int messages = (int) Math.max(50, rate * options.latencySeconds);
         ensure(m, n);
         String g = clientGroup(m, n);
         rig.fanClient.command("run " + g, Rig.REPLY);
         rig.publisher.takeFailures();
-        rig.publisher.openLoop(m, thread(n), messages, 200, rate);
+        rig.publisher.takeOutcomeLatency();
+        long cpu0 = Rig.cpuNanos();
+        String restore =
+            options.publisherCpu.isEmpty() ? null : pinThisThread(options.publisherCpu);
+        try {
+          rig.publisher.openLoop(m, thread(n), messages, 200, rate);
+        } finally {
+          if (restore != null) {
+            pinThisThread(restore);
+          }
+        }
         rig.fanClient.command("stop " + g + " " + messages + " 120000", Rig.REPLY);
         Map<String, String> done = rig.fanClient.awaitDone(Rig.REPLY);
+        long cpu = Rig.cpuNanos() - cpu0;
+        long received = Long.parseLong(done.get("received"));
+        long reads = Long.parseLong(done.getOrDefault("reads", "0"));
+        if (m == Mode.THREADWIRE) {
+          Publisher.await(() -> rig.publisher.pendingOutcomes() == 0, 10_000);
+        }
+        org.HdrHistogram.Histogram wake = rig.publisher.wakeLateness();
+        org.HdrHistogram.Histogram handed = rig.publisher.sendReturned();
+        org.HdrHistogram.Histogram outcome = rig.publisher.takeOutcomeLatency();
+        System.err.printf(
+            "latency breakdown %s at %.0f%%: server CPU %.0f ns/delivery (%.2f cores), %.1f"
+                + " frames per client read; (ms, from the intended send time): publisher awake"
+                + " p50 %.3f p99 %.3f; send returned p50 %.3f p99 %.3f; outcome p50 %.3f p99 %.3f;"
+                + " client: socket arrival of all frames p50 %s p99 %s p99.9 %s; per message first"
+                + " arrival p50 %s p99 %s, last arrival p50 %s p99 %s, first receipt p50 %s p99"
+                + " %s, last receipt p50 %s p99 %s; first arrival min %s; fan-out spread (last"
+                + " - first arrival) min %s p10 %s p50 %s p99 %s%n",
+            m,
+            load * 100,
+            (double) cpu / Math.max(1, received),
+            cpu / (messages / rate * 1e9),
+            (double) received / Math.max(1, reads),
+            wake.getValueAtPercentile(50) / 1e6,
+            wake.getValueAtPercentile(99) / 1e6,
+            handed.getValueAtPercentile(50) / 1e6,
+            handed.getValueAtPercentile(99) / 1e6,
+            outcome.getValueAtPercentile(50) / 1e6,
+            outcome.getValueAtPercentile(99) / 1e6,
+            msOf(done, "k50"),
+            msOf(done, "k99"),
+            msOf(done, "k999"),
+            msOf(done, "fk50"),
+            msOf(done, "fk99"),
+            msOf(done, "lk50"),
+            msOf(done, "lk99"),
+            msOf(done, "fr50"),
+            msOf(done, "fr99"),
+            msOf(done, "lr50"),
+            msOf(done, "lr99"),
+            msOf(done, "fkmin"),
+            msOf(done, "sk0"),
+            msOf(done, "sk10"),
+            msOf(done, "sk50"),
+            msOf(done, "sk99"));
         double p99 = Double.parseDouble(done.get("p99"));
         long lost = Long.parseLong(done.get("lost"));
         long reordered = Long.parseLong(done.get("reordered"));
@@ -421,7 +515,15 @@ final class FanOutPhase {
             + ClientProcess.pinning()
             + "), N = 1,000, 200 B payloads, open loop for "
             + options.latencySeconds
-            + " s per row at 10% and 50% of each server's median maximum measured above. Each"
+            + " s per row at 10% and 50% of each server's "
+            + (options.latencyMax.length == 2
+                ? "maximum as given with --latency-max ("
+                    + Report.f0(options.latencyMax[0])
+                    + " / "
+                    + Report.f0(options.latencyMax[1])
+                    + " deliveries/s)"
+                : "median maximum measured above")
+            + ". Each"
             + " message carries its intended send time (System.nanoTime = CLOCK_MONOTONIC, read by"
             + " the C client as well); latency = receipt - intended time (no coordinated"
             + " omission), log-linear histogram with 1/64 relative precision. p99 bound = 1.5 x N"
