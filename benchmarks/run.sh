@@ -14,6 +14,7 @@ cd "$(dirname "$0")/.."
 
 mvn -B -q -DskipTests -pl benchmarks -am package
 gcc -O2 -Wall -Wextra -o benchmarks/target/fanclient benchmarks/src/main/c/fanclient.c
+gcc -O2 -Wall -Wextra -pthread -o benchmarks/target/writefloor benchmarks/src/main/c/writefloor.c
 
 # Both processes hold one socket per connection (10,000 per server in the largest runs).
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -64,7 +65,7 @@ done
 if [[ "$harness" == 1 ]]; then
   "${pin[@]}" java -Xms3g -Xmx3g -XX:+UseG1GC \
     -Dbench.serverCpu="$server_cpu" -Dbench.clientCpu="$client_cpu" \
-    -Dbench.fanclient=benchmarks/target/fanclient \
+    -Dbench.fanclient=benchmarks/target/fanclient -Dbench.writefloor=benchmarks/target/writefloor \
     -cp benchmarks/target/benchmarks.jar io.threadwire.benchmarks.load.LoadHarness "${args[@]}"
 else
   mkdir -p "$(dirname "$out")"

@@ -17,6 +17,21 @@
  * as reordered, a jump counts the skipped ones as lost. Latency = CLOCK_MONOTONIC at receipt - t
  * (the JVM's System.nanoTime is the same clock), in a log-linear histogram (1/64 relative
  * precision).
+ * Where the time goes: every socket has SO_TIMESTAMPNS on, so each read also reports when the
+ * kernel queued its last segment on the socket (on loopback: inside the server's write call).
+ * "done" adds, besides the receipt latency of every frame (p50, p99, p999, max):
+ *   k50/k99/k999   socket-arrival latency of every frame: kernel timestamp - t, i.e. the server's
+ *                  part (publisher wake-up, hub, flusher, write) without this client's delay;
+ *   per message (seq), over its copies to every connection of the group:
+ *   fk50/fk99      first copy's arrival - t   (publisher and flusher wake-up, first write)
+ *   lk50/lk99      last copy's arrival - t    (the whole fan-out written)
+ *   fr50/fr99      first copy's receipt - t
+ *   lr50/lr99      last copy's receipt - t    (the slowest recipient of each message)
+ *   fkmin          the smallest first-copy arrival - t
+ *   sk0/sk10/sk50/sk99   last copy's arrival - first copy's: how long writing one message to
+ *                  every connection took (at a low rate, one write per connection; the minimum
+ *                  is what it takes on a core nothing else wants)
+ *   reads          reads that returned data: frames / reads is the batching the client saw
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -30,6 +45,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -75,6 +91,12 @@ typedef struct group {
   int remaining_conns; /* connections not yet at seq sent */
   int64_t received, lost, reordered, first_ns, last_ns, bytes;
   int64_t max_lat;
+  int64_t reads; /* reads that returned data while armed */
+  /* per message: first/last kernel arrival and receipt, indexed by seq */
+  int64_t *per_msg; /* 4 entries per seq: first_k, last_k, first_r, last_r */
+  int64_t per_msg_cap;
+  int64_t t_of_cap;
+  int64_t *t_of; /* intended time per seq */
 } group;
 
 static group groups[MAX_GROUPS];
@@ -84,6 +106,10 @@ static unsigned char rbuf[RBUF];
 /* log-linear histogram: values < 128 exact, then 64 sub-buckets per power of two */
 #define HBUCKETS (64 * 64)
 static int64_t hist[MAX_GROUPS][HBUCKETS];
+/* socket-arrival latency (kernel timestamp - t), every frame */
+static int64_t khist[MAX_GROUPS][HBUCKETS];
+/* CLOCK_REALTIME - CLOCK_MONOTONIC, taken at "run": SO_TIMESTAMPNS reports CLOCK_REALTIME */
+static int64_t real_minus_mono;
 
 static int hidx(uint64_t v) {
   if (v < 128) return (int)v;
@@ -98,21 +124,47 @@ static uint64_t hval(int i) {
   int shift = k - 1;
   return ((uint64_t)(64 + sub) << shift) + ((1ull << shift) >> 1);
 }
-static uint64_t percentile(int g, double p, int64_t total) {
+static uint64_t hpercentile(const int64_t *h, double p, int64_t total) {
   if (total == 0) return 0;
   int64_t want = (int64_t)(p / 100.0 * (double)total + 0.5), acc = 0;
   if (want < 1) want = 1;
   for (int i = 0; i < HBUCKETS; i++) {
-    acc += hist[g][i];
+    acc += h[i];
     if (acc >= want) return hval(i);
   }
   return hval(HBUCKETS - 1);
 }
+static uint64_t percentile(int g, double p, int64_t total) { return hpercentile(hist[g], p, total); }
+static int64_t htotal(const int64_t *h) {
+  int64_t t = 0;
+  for (int i = 0; i < HBUCKETS; i++) t += h[i];
+  return t;
+}
+static void hadd(int64_t *h, int64_t v) { h[hidx((uint64_t)(v < 0 ? 0 : v))]++; }
 
 static int64_t now_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int64_t real_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* CLOCK_REALTIME - CLOCK_MONOTONIC, from the closest-spaced of a few paired readings */
+static int64_t clock_offset(void) {
+  int64_t best = 0, best_gap = INT64_MAX;
+  for (int i = 0; i < 16; i++) {
+    int64_t a = now_ns(), r = real_ns(), b = now_ns();
+    if (b - a < best_gap) {
+      best_gap = b - a;
+      best = r - (a + (b - a) / 2);
+    }
+  }
+  return best;
 }
 
 static void reply(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -165,13 +217,47 @@ static void finish(int gi, int timedout) {
     conn *c = &g->conns[i];
     if (c->state == S_OPEN && c->next_seq <= g->sent) lost += g->sent - c->next_seq + 1;
   }
+  static int64_t fk[HBUCKETS], lk[HBUCKETS], fr[HBUCKETS], lr[HBUCKETS], sk[HBUCKETS];
+  memset(sk, 0, sizeof sk);
+  memset(fk, 0, sizeof fk);
+  memset(lk, 0, sizeof lk);
+  memset(fr, 0, sizeof fr);
+  memset(lr, 0, sizeof lr);
+  int64_t msgs = 0;
+  for (int64_t seq = 1; seq < g->per_msg_cap && seq < g->t_of_cap; seq++) {
+    int64_t *m = g->per_msg + 4 * seq;
+    int64_t t = g->t_of[seq];
+    if (m[2] == 0 || t <= 0) continue;
+    msgs++;
+    if (m[0] != 0) {
+      hadd(fk, m[0] - t);
+      hadd(lk, m[1] - t);
+      hadd(sk, m[1] - m[0]);
+    }
+    hadd(fr, m[2] - t);
+    hadd(lr, m[3] - t);
+  }
+  int64_t ktotal = htotal(khist[gi]), fkt = htotal(fk);
   reply("done %s received=%lld expected=%lld lost=%lld reordered=%lld first=%lld last=%lld"
-        " p50=%llu p99=%llu p999=%llu max=%lld timedout=%s bytes=%lld",
+        " p50=%llu p99=%llu p999=%llu max=%lld timedout=%s bytes=%lld"
+        " k50=%llu k99=%llu k999=%llu msgs=%lld fk50=%llu fk99=%llu lk50=%llu lk99=%llu"
+        " fr50=%llu fr99=%llu lr50=%llu lr99=%llu reads=%lld fkmin=%llu sk0=%llu sk10=%llu"
+        " sk50=%llu sk99=%llu",
         g->name, (long long)g->received, (long long)(g->sent * (int64_t)g->connected),
         (long long)lost, (long long)g->reordered, (long long)g->first_ns, (long long)g->last_ns,
         (unsigned long long)percentile(gi, 50, total), (unsigned long long)percentile(gi, 99, total),
         (unsigned long long)percentile(gi, 99.9, total), (long long)g->max_lat,
-        timedout ? "true" : "false", (long long)g->bytes);
+        timedout ? "true" : "false", (long long)g->bytes,
+        (unsigned long long)hpercentile(khist[gi], 50, ktotal),
+        (unsigned long long)hpercentile(khist[gi], 99, ktotal),
+        (unsigned long long)hpercentile(khist[gi], 99.9, ktotal), (long long)msgs,
+        (unsigned long long)hpercentile(fk, 50, fkt), (unsigned long long)hpercentile(fk, 99, fkt),
+        (unsigned long long)hpercentile(lk, 50, fkt), (unsigned long long)hpercentile(lk, 99, fkt),
+        (unsigned long long)hpercentile(fr, 50, msgs), (unsigned long long)hpercentile(fr, 99, msgs),
+        (unsigned long long)hpercentile(lr, 50, msgs), (unsigned long long)hpercentile(lr, 99, msgs), (long long)g->reads,
+        (unsigned long long)hpercentile(fk, 0, fkt), (unsigned long long)hpercentile(sk, 0, fkt),
+        (unsigned long long)hpercentile(sk, 10, fkt), (unsigned long long)hpercentile(sk, 50, fkt),
+        (unsigned long long)hpercentile(sk, 99, fkt));
   g->armed = 0;
   g->stopping = 0;
 }
@@ -227,7 +313,7 @@ static int64_t num_after(const unsigned char *p, int len, const char *key) {
   return -1;
 }
 
-static void on_frame(conn *c, int64_t now) {
+static void on_frame(conn *c, int64_t now, int64_t arrival) {
   group *g = &groups[c->group];
   if (c->opcode == 0x8) {
     conn_closed(c);
@@ -257,6 +343,27 @@ static void on_frame(conn *c, int64_t now) {
     if (lat < 0) lat = 0;
     hist[c->group][hidx((uint64_t)lat)]++;
     if (lat > g->max_lat) g->max_lat = lat;
+    if (arrival > 0) hadd(khist[c->group], arrival - t);
+    if (seq > 0 && seq < (1LL << 26)) {
+      if (seq >= g->per_msg_cap) {
+        int64_t cap = g->per_msg_cap ? g->per_msg_cap : 4096;
+        while (cap <= seq) cap *= 2;
+        g->per_msg = realloc(g->per_msg, (size_t)cap * 4 * sizeof(int64_t));
+        memset(g->per_msg + 4 * g->per_msg_cap, 0,
+               (size_t)(cap - g->per_msg_cap) * 4 * sizeof(int64_t));
+        g->t_of = realloc(g->t_of, (size_t)cap * sizeof(int64_t));
+        memset(g->t_of + g->t_of_cap, 0, (size_t)(cap - g->t_of_cap) * sizeof(int64_t));
+        g->per_msg_cap = g->t_of_cap = cap;
+      }
+      int64_t *m = g->per_msg + 4 * seq;
+      g->t_of[seq] = t;
+      if (arrival > 0) {
+        if (m[0] == 0 || arrival < m[0]) m[0] = arrival;
+        if (arrival > m[1]) m[1] = arrival;
+      }
+      if (m[2] == 0) m[2] = now;
+      m[3] = now;
+    }
   }
   if (g->first_ns == 0) g->first_ns = now;
   g->last_ns = now;
@@ -266,7 +373,7 @@ static void on_frame(conn *c, int64_t now) {
   }
 }
 
-static void parse(conn *c, unsigned char *b, size_t n, int64_t now) {
+static void parse(conn *c, unsigned char *b, size_t n, int64_t now, int64_t arrival) {
   size_t i = 0;
   while (i < n && c->state != S_CLOSED) {
     if (c->remaining == 0 && c->hdr_need > 0) {
@@ -291,7 +398,7 @@ static void parse(conn *c, unsigned char *b, size_t n, int64_t now) {
       c->remaining = len;
       if (len == 0) {
         c->hdr_need = 2;
-        on_frame(c, now);
+        on_frame(c, now, arrival);
       }
       continue;
     }
@@ -307,14 +414,21 @@ static void parse(conn *c, unsigned char *b, size_t n, int64_t now) {
     c->remaining -= take;
     if (c->remaining == 0) {
       c->hdr_need = 2;
-      on_frame(c, now);
+      on_frame(c, now, arrival);
     }
   }
 }
 
 static void on_readable(conn *c) {
   for (;;) {
-    ssize_t r = read(c->fd, rbuf, RBUF);
+    struct iovec iov = {.iov_base = rbuf, .iov_len = RBUF};
+    union {
+      char buf[CMSG_SPACE(sizeof(struct timespec))];
+      struct cmsghdr align;
+    } ctl;
+    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+                        .msg_controllen = sizeof ctl.buf};
+    ssize_t r = recvmsg(c->fd, &mh, 0);
     if (r == 0) {
       conn_closed(c);
       return;
@@ -326,7 +440,16 @@ static void on_readable(conn *c) {
       return;
     }
     int64_t now = now_ns();
+    int64_t arrival = 0; /* when the kernel queued the last segment read, CLOCK_MONOTONIC */
+    for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+      if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPNS) {
+        struct timespec ts;
+        memcpy(&ts, CMSG_DATA(cm), sizeof ts);
+        arrival = (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec - real_minus_mono;
+      }
+    }
     groups[c->group].bytes += r;
+    if (groups[c->group].armed) groups[c->group].reads++;
     unsigned char *b = rbuf;
     size_t n = (size_t)r;
     if (c->state == S_HANDSHAKE) {
@@ -356,7 +479,7 @@ static void on_readable(conn *c) {
       b += k;
       n -= k;
     }
-    if (n > 0) parse(c, b, n, now);
+    if (n > 0) parse(c, b, n, now, arrival);
     if (c->state == S_CLOSED) return;
     if (r < RBUF) return;
   }
@@ -375,6 +498,7 @@ static void start_conn(int gi, conn *c) {
   }
   int one = 1;
   setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  setsockopt(c->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
   struct sockaddr_in a;
   memset(&a, 0, sizeof a);
   a.sin_family = AF_INET;
@@ -464,7 +588,11 @@ static void command(char *line) {
     if (gi < 0) return reply("err unknown group %s", argv[1]);
     group *g = &groups[gi];
     memset(hist[gi], 0, sizeof hist[gi]);
-    g->received = g->lost = g->reordered = g->first_ns = g->last_ns = g->bytes = g->max_lat = 0;
+    memset(khist[gi], 0, sizeof khist[gi]);
+    if (g->per_msg) memset(g->per_msg, 0, (size_t)g->per_msg_cap * 4 * sizeof(int64_t));
+    if (g->t_of) memset(g->t_of, 0, (size_t)g->t_of_cap * sizeof(int64_t));
+    real_minus_mono = clock_offset();
+    g->received = g->lost = g->reordered = g->first_ns = g->last_ns = g->bytes = g->max_lat = g->reads = 0;
     g->stopping = 0;
     for (int i = 0; i < g->count; i++) {
       g->conns[i].next_seq = 1;
@@ -511,6 +639,10 @@ static void command(char *line) {
       n++;
     }
     free(g->conns);
+    free(g->per_msg);
+    free(g->t_of);
+    g->per_msg = g->t_of = NULL;
+    g->per_msg_cap = g->t_of_cap = 0;
     g->used = 0;
     return reply("ok closed %s %d", argv[1], n);
   }

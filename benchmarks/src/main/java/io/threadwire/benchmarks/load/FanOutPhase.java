@@ -349,47 +349,175 @@ final class FanOutPhase {
         minSeconds);
   }
 
+  /**
+   * Moves the calling thread (only it) to the CPUs {@code cpus} with {@code taskset -p}; returns
+   * the CPU list it had. Linux only: the thread's id comes from {@code /proc/thread-self}.
+   */
+  static String pinThisThread(String cpus) throws IOException, InterruptedException {
+    String self =
+        java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/thread-self")).toString();
+    String tid = self.substring(self.lastIndexOf('/') + 1);
+    String before = taskset("-pc", tid).replaceAll("(?s).*: *", "").trim();
+    taskset("-pc", cpus, tid);
+    return before;
+  }
+
+  private static String taskset(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add("taskset");
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IOException("taskset " + String.join(" ", args) + " failed: " + out);
+    }
+    return out;
+  }
+
+  /** The maximum the latency rates are taken from: --latency-max if given, else the measured. */
+  private double maximum(Mode m, int n) {
+    if (options.latencyMax.length == 2) {
+      return options.latencyMax[m == Mode.NETTY ? 1 : 0];
+    }
+    return perSecond(m, n);
+  }
+
+  /** A nanosecond field of the client's done line, in milliseconds, or "-" if absent. */
+  private static String msOf(Map<String, String> done, String key) {
+    String v = done.get(key);
+    return v == null ? "-" : String.format(java.util.Locale.ROOT, "%.3f", Long.parseLong(v) / 1e6);
+  }
+
   private static String range(Summary s) {
     return Report.f0(s.median) + " [" + Report.f0(s.min) + "-" + Report.f0(s.max) + "]";
   }
 
+  /** What one open-loop latency row measured: the client's done line and the server's side. */
+  private record LatencyRow(
+      Map<String, String> done,
+      long cpuNanos,
+      org.HdrHistogram.Histogram wake,
+      org.HdrHistogram.Histogram handed,
+      org.HdrHistogram.Histogram outcome) {
+
+    long field(String key) {
+      return Long.parseLong(done.getOrDefault(key, "0"));
+    }
+
+    String ms(String key) {
+      return done.containsKey(key) ? Report.ms(field(key)) : "-";
+    }
+  }
+
+  /** Publishes one open-loop row of {@code messages} at {@code rate} and collects what it saw. */
+  private LatencyRow openLoopRow(Mode m, int n, int messages, double rate)
+      throws IOException, InterruptedException {
+    ensure(m, n);
+    String g = clientGroup(m, n);
+    rig.fanClient.command("run " + g, Rig.REPLY);
+    rig.publisher.takeFailures();
+    rig.publisher.takeOutcomeLatency();
+    long cpu0 = Rig.cpuNanos();
+    String restore = options.publisherCpu.isEmpty() ? null : pinThisThread(options.publisherCpu);
+    try {
+      rig.publisher.openLoop(m, thread(n), messages, 200, rate);
+    } finally {
+      if (restore != null) {
+        pinThisThread(restore);
+      }
+    }
+    rig.fanClient.command("stop " + g + " " + messages + " 120000", Rig.REPLY);
+    Map<String, String> done = rig.fanClient.awaitDone(Rig.REPLY);
+    long cpu = Rig.cpuNanos() - cpu0;
+    if (m == Mode.THREADWIRE) {
+      Publisher.await(() -> rig.publisher.pendingOutcomes() == 0, 10_000);
+    }
+    return new LatencyRow(
+        done,
+        cpu,
+        rig.publisher.wakeLateness(),
+        rig.publisher.sendReturned(),
+        rig.publisher.takeOutcomeLatency());
+  }
+
   /**
-   * Open-loop latency at 10% and 50% of each server's measured maximum, N = 1,000, 200 B: message i
-   * is due at start + i / rate and carries that intended time, and the client measures receipt
-   * minus intended time, so a stall counts against every message due during it.
+   * Open-loop latency at {@link Options#latencyLoads} (10% and 50%) of each server's measured
+   * maximum, N = 1,000, 200 B: message i is due at start + i / rate and carries that intended time,
+   * and the client measures receipt minus intended time for every frame, so a stall counts against
+   * every message due during it. Each row follows a discarded warm-up row at the same rate.
    */
   private void latency() throws IOException, InterruptedException {
     List<String[]> rows = new ArrayList<>();
     int n = LATENCY_N;
-    double nettyMax = perSecond(Mode.NETTY, n);
+    double nettyMax = maximum(Mode.NETTY, n);
     double bound = 1.5 * n * (1e9 / nettyMax) + 1e6;
-    for (double load : new double[] {0.1, 0.5}) {
+    for (double load : options.latencyLoads) {
       for (Mode m : new Mode[] {Mode.THREADWIRE, Mode.NETTY}) {
         if (!options.modes.contains(m)) {
           continue;
         }
-        double rate = load * perSecond(m, n) / n;
+        double rate = load * maximum(m, n) / n;
         int messages = (int) Math.max(50, rate * options.latencySeconds);
-        ensure(m, n);
-        String g = clientGroup(m, n);
-        rig.fanClient.command("run " + g, Rig.REPLY);
-        rig.publisher.takeFailures();
-        rig.publisher.openLoop(m, thread(n), messages, 200, rate);
-        rig.fanClient.command("stop " + g + " " + messages + " 120000", Rig.REPLY);
-        Map<String, String> done = rig.fanClient.awaitDone(Rig.REPLY);
+        // Warm-up at the same rate, discarded: the open-loop path compiled, the queues settled.
+        openLoopRow(m, n, (int) Math.max(20, rate * options.warmupSeconds), rate);
+        LatencyRow r = openLoopRow(m, n, messages, rate);
+        Map<String, String> done = r.done();
+        long received = r.field("received");
+        long reads = r.field("reads");
+        System.err.printf(
+            "latency breakdown %s at %.0f%%: server CPU %.0f ns/delivery (%.2f cores), %.1f"
+                + " frames per client read; (ms, from the intended send time): publisher awake"
+                + " p50 %.3f p99 %.3f; send returned p50 %.3f p99 %.3f; outcome p50 %.3f p99 %.3f;"
+                + " client: socket arrival of all frames p50 %s p99 %s p99.9 %s; per message first"
+                + " arrival p50 %s p99 %s, last arrival p50 %s p99 %s, first receipt p50 %s p99"
+                + " %s, last receipt p50 %s p99 %s; first arrival min %s; fan-out spread (last"
+                + " - first arrival) min %s p10 %s p50 %s p99 %s%n",
+            m,
+            load * 100,
+            (double) r.cpuNanos() / Math.max(1, received),
+            r.cpuNanos() / (messages / rate * 1e9),
+            (double) received / Math.max(1, reads),
+            r.wake().getValueAtPercentile(50) / 1e6,
+            r.wake().getValueAtPercentile(99) / 1e6,
+            r.handed().getValueAtPercentile(50) / 1e6,
+            r.handed().getValueAtPercentile(99) / 1e6,
+            r.outcome().getValueAtPercentile(50) / 1e6,
+            r.outcome().getValueAtPercentile(99) / 1e6,
+            r.ms("k50"),
+            r.ms("k99"),
+            r.ms("k999"),
+            r.ms("fk50"),
+            r.ms("fk99"),
+            r.ms("lk50"),
+            r.ms("lk99"),
+            r.ms("fr50"),
+            r.ms("fr99"),
+            r.ms("lr50"),
+            r.ms("lr99"),
+            r.ms("fkmin"),
+            r.ms("sk0"),
+            r.ms("sk10"),
+            r.ms("sk50"),
+            r.ms("sk99"));
         double p99 = Double.parseDouble(done.get("p99"));
-        long lost = Long.parseLong(done.get("lost"));
-        long reordered = Long.parseLong(done.get("reordered"));
+        long lost = r.field("lost");
+        long reordered = r.field("reordered");
         rows.add(
             new String[] {
               m.name().toLowerCase(java.util.Locale.ROOT),
-              (int) (load * 100) + "% of its max",
+              Math.round(load * 100) + "% of its max",
               Report.f1(rate),
               Integer.toString(messages),
               Report.ms(Double.parseDouble(done.get("p50"))),
               Report.ms(p99),
               Report.ms(Double.parseDouble(done.get("p999"))),
               Report.ms(Double.parseDouble(done.get("max"))),
+              r.ms("fk50") + " / " + r.ms("fk99"),
+              r.ms("lk50") + " / " + r.ms("lk99"),
+              r.ms("sk0") + " / " + r.ms("sk50"),
+              Report.f0((double) r.cpuNanos() / Math.max(1, received)),
+              Report.f1((double) received / Math.max(1, reads)),
               lost + " / " + reordered
             });
         System.err.printf(
@@ -410,28 +538,127 @@ final class FanOutPhase {
               p99 <= bound);
         }
         report.target(
-            "latency " + m + " at " + (int) (load * 100) + "%: zero lost or reordered",
+            "latency " + m + " at " + Math.round(load * 100) + "%: zero lost or reordered",
             lost + " lost, " + reordered + " reordered",
             lost == 0 && reordered == 0);
       }
     }
+    String floor = writeFloor(n);
     report.section(
         "Latency at fixed loads",
         "Same pinned setup ("
             + ClientProcess.pinning()
             + "), N = 1,000, 200 B payloads, open loop for "
             + options.latencySeconds
-            + " s per row at 10% and 50% of each server's median maximum measured above. Each"
-            + " message carries its intended send time (System.nanoTime = CLOCK_MONOTONIC, read by"
-            + " the C client as well); latency = receipt - intended time (no coordinated"
-            + " omission), log-linear histogram with 1/64 relative precision. p99 bound = 1.5 x N"
-            + " x (1 / netty deliveries/s) + 1 ms = "
+            + " s per row, after a discarded warm-up row of "
+            + options.warmupSeconds
+            + " s at the same rate, at "
+            + loads()
+            + " of each server's "
+            + (options.latencyMax.length == 2
+                ? "maximum as given with --latency-max ("
+                    + Report.f0(options.latencyMax[0])
+                    + " / "
+                    + Report.f0(options.latencyMax[1])
+                    + " deliveries/s)"
+                : "median maximum measured above")
+            + ". Each message carries its intended send time (System.nanoTime = CLOCK_MONOTONIC,"
+            + " read by the C client as well); latency = receipt - intended time, for every frame"
+            + " of every recipient (no coordinated omission), log-linear histogram with 1/64"
+            + " relative precision. p99 bound = 1.5 x N x (1 / netty deliveries/s) + 1 ms = "
             + Report.ms(bound)
-            + ".");
+            + ". Where the time goes: the client also reads each socket's kernel receive"
+            + " timestamp (SO_TIMESTAMPNS; on loopback, taken inside the server's write call), so"
+            + " per message \"first copy\" = the first of its 1,000 copies to reach a client"
+            + " socket - intended time (publisher wake-up, hub, flusher wake-up, first write),"
+            + " \"last copy\" = the last one's (the whole fan-out written), spread = last - first;"
+            + " server CPU per delivery = the server process's CPU time over the row / frames;"
+            + " frames/read = frames per client read (1 = no batching)."
+            + floor);
     report.table(
         new String[] {
-          "server", "load", "msgs/s", "msgs", "p50", "p99", "p99.9", "max", "lost / reordered"
+          "server",
+          "load",
+          "msgs/s",
+          "msgs",
+          "p50",
+          "p99",
+          "p99.9",
+          "max",
+          "first copy p50 / p99",
+          "last copy p50 / p99",
+          "spread min / p50",
+          "server ns CPU/delivery",
+          "frames/read",
+          "lost / reordered"
         },
         rows);
+  }
+
+  private String loads() {
+    List<String> out = new ArrayList<>();
+    for (double l : options.latencyLoads) {
+      out.add(Math.round(l * 100) + "%");
+    }
+    return String.join(" and ", out);
+  }
+
+  /**
+   * Runs {@code src/main/c/writefloor.c} (built by run.sh; path in {@code -Dbench.writefloor}): one
+   * write of one message frame to each of {@code n} loopback connections, writer on the server's
+   * core, reader on the client's, 200 isolated rounds; returns a sentence for the report, or an
+   * empty string if the tool is not there.
+   */
+  private static String writeFloor(int n) throws IOException, InterruptedException {
+    String binary = System.getProperty("bench.writefloor", "benchmarks/target/writefloor");
+    if (!java.nio.file.Files.isExecutable(java.nio.file.Path.of(binary))) {
+      return "";
+    }
+    int frameBytes =
+        io.threadwire.tyrus.BenchAccess.messageFrame(
+                    thread(n), 1, "m1", Publisher.payload(1, System.nanoTime(), 200))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                .length
+            + 4;
+    String serverCpu = ClientProcess.SERVER_CPU.isEmpty() ? "-1" : ClientProcess.SERVER_CPU;
+    String clientCpu = ClientProcess.CLIENT_CPU.isEmpty() ? "-1" : ClientProcess.CLIENT_CPU;
+    Process p =
+        new ProcessBuilder(
+                binary,
+                Integer.toString(n),
+                Integer.toString(frameBytes),
+                "200",
+                "5000",
+                serverCpu,
+                clientCpu)
+            .redirectErrorStream(true)
+            .start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      System.err.println("writefloor failed: " + out);
+      return "";
+    }
+    System.err.print(out);
+    String wall = null;
+    String cpu = null;
+    for (String line : out.split("\n")) {
+      if (line.startsWith("round wall ms:")) {
+        wall = line.substring("round wall ms:".length()).trim();
+      } else if (line.startsWith("round cpu  ms:")) {
+        cpu = line.substring("round cpu  ms:".length()).trim();
+      }
+    }
+    return " The floor under any server here (src/main/c/writefloor.c, no JVM): one write of one "
+        + frameBytes
+        + " B frame to each of "
+        + Report.f0(n)
+        + " loopback TCP connections from the server's core, the reader on the client's, 200"
+        + " isolated rounds, takes (ms per round) wall "
+        + wall
+        + ", writer CPU "
+        + cpu
+        + "; on loopback the writer's core also runs the receive side of TCP. With one write per"
+        + " recipient, a message's last copy leaves at least that long after its first.";
   }
 }

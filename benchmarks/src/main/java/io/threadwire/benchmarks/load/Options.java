@@ -12,6 +12,23 @@ final class Options {
   double runSeconds = 3.0;
   double warmupSeconds = 1.5;
   int latencySeconds = 5;
+
+  /**
+   * The deliveries/s the latency phase takes as each server's maximum (threadwire, netty) instead
+   * of the ones just measured; empty to use the measured ones. For A/B runs at fixed rates on a
+   * noisy machine, where the measured maximum moves from run to run.
+   */
+  double[] latencyMax = {};
+
+  /**
+   * The CPU list (taskset syntax) the open-loop publisher thread is moved to for the latency phase;
+   * empty to leave it with the rest of the server JVM.
+   */
+  String publisherCpu = "";
+
+  /** The loads of the latency phase, as fractions of each server's maximum. */
+  double[] latencyLoads = {0.1, 0.5};
+
   int slowSeconds = 20;
   int memoryConnections = 10_000;
   int replayMessages = 10_000;
@@ -39,6 +56,18 @@ final class Options {
         case "--out" -> o.out = Path.of(args[++i]);
         case "--only" -> o.only = args[++i];
         case "--sizes" -> o.sizes = ints(args[++i]);
+        case "--latency-max" ->
+            o.latencyMax =
+                java.util.Arrays.stream(args[++i].split(","))
+                    .mapToDouble(v -> Double.parseDouble(v.trim()))
+                    .toArray();
+        case "--latency-loads" ->
+            o.latencyLoads =
+                java.util.Arrays.stream(args[++i].split(","))
+                    .mapToDouble(v -> Double.parseDouble(v.trim()))
+                    .toArray();
+        case "--publisher-cpu" -> o.publisherCpu = args[++i];
+        case "--latency-seconds" -> o.latencySeconds = Integer.parseInt(args[++i]);
         case "--payloads" -> o.payloads = ints(args[++i]);
         case "--modes" -> {
           o.modes = java.util.EnumSet.noneOf(Publisher.Mode.class);
@@ -50,7 +79,7 @@ final class Options {
             throw new IllegalArgumentException(
                 "unknown option "
                     + args[i]
-                    + "; known: --no-jmh, --quick, --repetitions N, --run-seconds S, --out FILE, --sizes 100,1000, --payloads 200,2048, --modes threadwire,netty,naive, --only PHASES (comma-separated of "
+                    + "; known: --no-jmh, --quick, --repetitions N, --run-seconds S, --out FILE, --sizes 100,1000, --payloads 200,2048, --modes threadwire,netty,naive, --latency-max TW,NETTY (deliveries/s), --latency-seconds S, --latency-loads 0.1,0.5, --publisher-cpu CPUS, --only PHASES (comma-separated of "
                     + "fanout,latency,slow,replay,memory; latency and slow need fanout)");
       }
     }

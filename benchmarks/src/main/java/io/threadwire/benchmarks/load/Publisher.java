@@ -44,6 +44,19 @@ final class Publisher {
 
   private final AtomicInteger pending = new AtomicInteger();
 
+  /**
+   * Open loop: how late the publisher got to each message (nanoseconds from its intended send time
+   * to the start of its publish: the park's wake-up and the core's scheduling).
+   */
+  private final Histogram wakeLateness = new Histogram(3);
+
+  /**
+   * Open loop: nanoseconds from each message's intended send time until the server's send call
+   * returned (for THREADWIRE the hub has queued it to every recipient; for NETTY the broadcast task
+   * is handed to the event loop).
+   */
+  private final Histogram sendReturned = new Histogram(3);
+
   Publisher(TyrusThreadMessaging server, NettyBroadcast netty) {
     this.server = server;
     this.netty = netty;
@@ -69,6 +82,16 @@ final class Publisher {
    */
   Histogram takeOutcomeLatency() {
     return outcomeLatency.getIntervalHistogram();
+  }
+
+  /** The latest open loop's lateness of the publisher per message; see {@link #openLoop}. */
+  Histogram wakeLateness() {
+    return wakeLateness.copy();
+  }
+
+  /** The latest open loop's time from intended send time until the send call returned. */
+  Histogram sendReturned() {
+    return sendReturned.copy();
   }
 
   /** Returns how many THREADWIRE sends have not completed their outcome yet. */
@@ -102,6 +125,8 @@ final class Publisher {
    */
   void openLoop(Mode mode, ThreadId thread, int count, int payloadBytes, double perSecond) {
     List<Member> members = mode == Mode.NAIVE ? BenchAccess.members(server, thread) : List.of();
+    wakeLateness.reset();
+    sendReturned.reset();
     long start = System.nanoTime();
     double period = 1e9 / perSecond;
     int seq = 1;
@@ -115,7 +140,9 @@ final class Publisher {
         LockSupport.parkNanos(due - now);
         continue;
       }
+      wakeLateness.recordValue(now - due);
       publish(mode, thread, members, seq, due, payloadBytes, () -> {});
+      sendReturned.recordValue(Math.max(0, System.nanoTime() - due));
       seq++;
     }
   }
