@@ -415,7 +415,7 @@ final class FanOutPhase {
       throws IOException, InterruptedException {
     ensure(m, n);
     String g = clientGroup(m, n);
-    rig.fanClient.command("run " + g, Rig.REPLY);
+    rig.fanClient.command("run " + g + " ts", Rig.REPLY);
     rig.publisher.takeFailures();
     rig.publisher.takeOutcomeLatency();
     long cpu0 = Rig.cpuNanos();
