@@ -7,7 +7,8 @@
  *   connect <group> <port> <count> <thread|->   open <count> WebSocket connections to
  *        ws://127.0.0.1:<port>/threads; with a thread name each sends a Threadwire join and counts
  *        as connected once "joined" comes back, with "-" once the 101 arrives.
- *   run <group>          arm: reset counters, count every frame from now on.
+ *   run <group> [ts]     arm: reset counters, count every frame from now on; with "ts" also take
+ *        the kernel's receive timestamps (below), else none are taken (a plain read per call).
  *   stop <group> <sent> <timeoutMillis>   the publisher sent seq 1..<sent>: answer "ok stopping" at
  *        once, then "done <group> key=value..." when every connection has seq <sent> or on timeout.
  *   close <group>        close every connection of the group.
@@ -17,7 +18,7 @@
  * as reordered, a jump counts the skipped ones as lost. Latency = CLOCK_MONOTONIC at receipt - t
  * (the JVM's System.nanoTime is the same clock), in a log-linear histogram (1/64 relative
  * precision).
- * Where the time goes: every socket has SO_TIMESTAMPNS on, so each read also reports when the
+ * Where the time goes: in a "run ... ts" every socket has SO_TIMESTAMPNS on, so each read reports when the
  * kernel queued its last segment on the socket (on loopback: inside the server's write call).
  * "done" adds, besides the receipt latency of every frame (p50, p99, p999, max):
  *   k50/k99/k999   socket-arrival latency of every frame: kernel timestamp - t, i.e. the server's
@@ -92,6 +93,7 @@ typedef struct group {
   int64_t received, lost, reordered, first_ns, last_ns, bytes;
   int64_t max_lat;
   int64_t reads; /* reads that returned data while armed */
+  int timestamps; /* SO_TIMESTAMPNS on for this group's sockets: read with recvmsg */
   /* per message: first/last kernel arrival and receipt, indexed by seq */
   int64_t *per_msg; /* 4 entries per seq: first_k, last_k, first_r, last_r */
   int64_t per_msg_cap;
@@ -428,7 +430,7 @@ static void on_readable(conn *c) {
     } ctl;
     struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
                         .msg_controllen = sizeof ctl.buf};
-    ssize_t r = recvmsg(c->fd, &mh, 0);
+    ssize_t r = groups[c->group].timestamps ? recvmsg(c->fd, &mh, 0) : read(c->fd, rbuf, RBUF);
     if (r == 0) {
       conn_closed(c);
       return;
@@ -498,7 +500,6 @@ static void start_conn(int gi, conn *c) {
   }
   int one = 1;
   setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  setsockopt(c->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
   struct sockaddr_in a;
   memset(&a, 0, sizeof a);
   a.sin_family = AF_INET;
@@ -583,10 +584,19 @@ static void command(char *line) {
     }
     return;
   }
-  if (strcmp(argv[0], "run") == 0 && argc == 2) {
+  if (strcmp(argv[0], "run") == 0 && (argc == 2 || (argc == 3 && strcmp(argv[2], "ts") == 0))) {
     int gi = find_group(argv[1]);
     if (gi < 0) return reply("err unknown group %s", argv[1]);
     group *g = &groups[gi];
+    int ts = argc == 3;
+    if (ts != g->timestamps) {
+      for (int i = 0; i < g->count; i++) {
+        conn *c = &g->conns[i];
+        if (c->state != S_CLOSED && i < next_to_open[gi])
+          setsockopt(c->fd, SOL_SOCKET, SO_TIMESTAMPNS, &ts, sizeof ts);
+      }
+      g->timestamps = ts;
+    }
     memset(hist[gi], 0, sizeof hist[gi]);
     memset(khist[gi], 0, sizeof khist[gi]);
     if (g->per_msg) memset(g->per_msg, 0, (size_t)g->per_msg_cap * 4 * sizeof(int64_t));

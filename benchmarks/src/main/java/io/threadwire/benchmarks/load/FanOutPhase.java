@@ -397,6 +397,8 @@ final class FanOutPhase {
   private record LatencyRow(
       Map<String, String> done,
       long cpuNanos,
+      long gcCount,
+      long gcMillis,
       org.HdrHistogram.Histogram wake,
       org.HdrHistogram.Histogram handed,
       org.HdrHistogram.Histogram outcome) {
@@ -415,10 +417,11 @@ final class FanOutPhase {
       throws IOException, InterruptedException {
     ensure(m, n);
     String g = clientGroup(m, n);
-    rig.fanClient.command("run " + g, Rig.REPLY);
+    rig.fanClient.command("run " + g + " ts", Rig.REPLY);
     rig.publisher.takeFailures();
     rig.publisher.takeOutcomeLatency();
     long cpu0 = Rig.cpuNanos();
+    long[] gc0 = gc();
     String restore = options.publisherCpu.isEmpty() ? null : pinThisThread(options.publisherCpu);
     try {
       rig.publisher.openLoop(m, thread(n), messages, 200, rate);
@@ -430,15 +433,30 @@ final class FanOutPhase {
     rig.fanClient.command("stop " + g + " " + messages + " 120000", Rig.REPLY);
     Map<String, String> done = rig.fanClient.awaitDone(Rig.REPLY);
     long cpu = Rig.cpuNanos() - cpu0;
+    long[] gc1 = gc();
     if (m == Mode.THREADWIRE) {
       Publisher.await(() -> rig.publisher.pendingOutcomes() == 0, 10_000);
     }
     return new LatencyRow(
         done,
         cpu,
+        gc1[0] - gc0[0],
+        gc1[1] - gc0[1],
         rig.publisher.wakeLateness(),
         rig.publisher.sendReturned(),
         rig.publisher.takeOutcomeLatency());
+  }
+
+  /** Returns the collections so far and their accumulated time in milliseconds, all collectors. */
+  private static long[] gc() {
+    long count = 0;
+    long millis = 0;
+    for (java.lang.management.GarbageCollectorMXBean b :
+        java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      count += Math.max(0, b.getCollectionCount());
+      millis += Math.max(0, b.getCollectionTime());
+    }
+    return new long[] {count, millis};
   }
 
   /**
@@ -467,7 +485,7 @@ final class FanOutPhase {
         long reads = r.field("reads");
         System.err.printf(
             "latency breakdown %s at %.0f%%: server CPU %.0f ns/delivery (%.2f cores), %.1f"
-                + " frames per client read; (ms, from the intended send time): publisher awake"
+                + " frames per client read, %d collections %d ms; (ms, from the intended send time): publisher awake"
                 + " p50 %.3f p99 %.3f; send returned p50 %.3f p99 %.3f; outcome p50 %.3f p99 %.3f;"
                 + " client: socket arrival of all frames p50 %s p99 %s p99.9 %s; per message first"
                 + " arrival p50 %s p99 %s, last arrival p50 %s p99 %s, first receipt p50 %s p99"
@@ -478,6 +496,8 @@ final class FanOutPhase {
             (double) r.cpuNanos() / Math.max(1, received),
             r.cpuNanos() / (messages / rate * 1e9),
             (double) received / Math.max(1, reads),
+            r.gcCount(),
+            r.gcMillis(),
             r.wake().getValueAtPercentile(50) / 1e6,
             r.wake().getValueAtPercentile(99) / 1e6,
             r.handed().getValueAtPercentile(50) / 1e6,
@@ -518,6 +538,7 @@ final class FanOutPhase {
               r.ms("sk0") + " / " + r.ms("sk50"),
               Report.f0((double) r.cpuNanos() / Math.max(1, received)),
               Report.f1((double) received / Math.max(1, reads)),
+              r.gcCount() + " / " + r.gcMillis() + " ms",
               lost + " / " + reordered
             });
         System.err.printf(
@@ -573,7 +594,9 @@ final class FanOutPhase {
             + " socket - intended time (publisher wake-up, hub, flusher wake-up, first write),"
             + " \"last copy\" = the last one's (the whole fan-out written), spread = last - first;"
             + " server CPU per delivery = the server process's CPU time over the row / frames;"
-            + " frames/read = frames per client read (1 = no batching)."
+            + " frames/read = frames per client read (1 = no batching); GCs / time = the"
+            + " server JVM's collections during the row and their total time"
+            + " (GarbageCollectorMXBean)."
             + floor);
     report.table(
         new String[] {
@@ -590,6 +613,7 @@ final class FanOutPhase {
           "spread min / p50",
           "server ns CPU/delivery",
           "frames/read",
+          "GCs / time",
           "lost / reordered"
         },
         rows);
