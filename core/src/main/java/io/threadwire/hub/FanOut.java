@@ -111,23 +111,13 @@ final class FanOut implements DeliveryCallback {
     recipients = members.length;
     dispatcher = Thread.currentThread();
     PENDING.addAndGet(this, members.length + 1);
-    int n = members.length;
-    Class<?> seen = touch(members, 0, Math.min(n, TOUCH_BLOCK), null);
-    for (int i = 0; i < n; i++) {
-      if ((i & (TOUCH_BLOCK - 1)) == 0 && i + TOUCH_BLOCK < n) {
-        seen = touch(members, i + TOUCH_BLOCK, Math.min(n, i + 2 * TOUCH_BLOCK), seen);
+    if (members.length < 2 * TOUCH_BLOCK) {
+      for (TransportConnection member : members) {
+        sendTo(member, frame);
       }
-      TransportConnection member = members[i];
-      try {
-        member.send(frame, this);
-      } catch (RuntimeException e) {
-        // The SPI forbids throwing; count it failed and keep going with the other members.
-        LOG.log(
-            Level.WARNING, "transport threw from send to connection " + Outcomes.safeId(member), e);
-        failed(member, e);
-      }
+    } else {
+      sendReadingAhead(members, frame);
     }
-    lastMemberClass = seen;
     dispatcher = null;
     int sync = syncDelivered;
     if (sync > 0) {
@@ -136,6 +126,35 @@ final class FanOut implements DeliveryCallback {
     if (PENDING.addAndGet(this, -(sync + 1)) == 0) {
       complete(null, "", true);
     }
+  }
+
+  /** Hands {@code frame} to {@code member}; a transport that throws counts as a failed write. */
+  private void sendTo(TransportConnection member, Frame frame) {
+    try {
+      member.send(frame, this);
+    } catch (RuntimeException e) {
+      // The SPI forbids throwing; count it failed and keep going with the other members.
+      LOG.log(
+          Level.WARNING, "transport threw from send to connection " + Outcomes.safeId(member), e);
+      failed(member, e);
+    }
+  }
+
+  /**
+   * The member loop for large fan-outs: while sending to one block of {@link #TOUCH_BLOCK} members,
+   * reads the headers of the next block first (see {@link #touch}). Its own method, so the common,
+   * small fan-out's loop stays as small as it was (inlining budgets).
+   */
+  private void sendReadingAhead(TransportConnection[] members, Frame frame) {
+    int n = members.length;
+    Class<?> seen = touch(members, 0, TOUCH_BLOCK, null);
+    for (int i = 0; i < n; i++) {
+      if ((i & (TOUCH_BLOCK - 1)) == 0 && i + TOUCH_BLOCK < n) {
+        seen = touch(members, i + TOUCH_BLOCK, Math.min(n, i + 2 * TOUCH_BLOCK), seen);
+      }
+      sendTo(members[i], frame);
+    }
+    lastMemberClass = seen;
   }
 
   /**
