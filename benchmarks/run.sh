@@ -74,7 +74,7 @@ fi
 
 if [[ "$redis" == 1 ]]; then
   echo "run.sh: two nodes over the Redis at 127.0.0.1:6379 (the JVM on CPU ${server_cpu:-any}, Redis unpinned)" >&2
-  section="$("${pin[@]}" java -Xms1g -Xmx1g -XX:+UseG1GC \
+  section="$("${pin[@]}" java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseG1GC \
     -cp benchmarks/target/benchmarks.jar io.threadwire.benchmarks.redis.TwoNodeBench "$redis_seconds")"
   printf '%s\n' "$section"
   printf '\n%s\n' "$section" >> "$out"

@@ -81,9 +81,14 @@ public final class RedisThreadLog implements ThreadLog {
   private final java.util.concurrent.ConcurrentLinkedQueue<OutgoingReport> outbox =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-  /** Held while a report {@code PUBLISH} is unanswered (or being made). */
-  private final java.util.concurrent.atomic.AtomicBoolean reportSending =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  /** Report publishes unanswered (or being made), at most {@link #REPORT_WINDOW}. */
+  private final AtomicInteger reportsInFlight = new AtomicInteger();
+
+  /**
+   * Report publishes that may be unanswered at once; reports made while this many are wait and
+   * leave together when one is answered.
+   */
+  private static final int REPORT_WINDOW = 8;
 
   /** At most this many reports in one {@code PUBLISH} (about 20 bytes each). */
   private static final int MAX_REPORTS_PER_PUBLISH = 512;
@@ -351,10 +356,10 @@ public final class RedisThreadLog implements ThreadLog {
    * channel; never blocks, never throws, and drops the report if Redis cannot take it (the sender
    * then counts this node as not confirmed).
    *
-   * <p>Reports are batched by the round trip: while one report {@code PUBLISH} is unanswered, the
-   * reports made meanwhile wait and then leave together, one {@code PUBLISH} per sending node with
-   * one report a line. A lone report leaves at once; under load a report waits at most one report
-   * round trip, and Redis and both nodes handle one message for many entries.
+   * <p>Reports are batched when they queue: a report leaves at once unless {@link #REPORT_WINDOW}
+   * report publishes are unanswered; then the reports made meanwhile wait for the next answer and
+   * leave together, one {@code PUBLISH} per sending node with one report a line, so Redis and both
+   * nodes handle one message for many entries just when they are busiest.
    *
    * @param entry an entry this log delivered, with the appending node's receipt
    * @param report what this node's recipients got
@@ -366,20 +371,25 @@ public final class RedisThreadLog implements ThreadLog {
       return;
     }
     outbox.add(new OutgoingReport(to.node(), RemoteReports.line(to.token(), report)));
-    if (reportSending.compareAndSet(false, true)) {
-      flushReports();
-    }
+    flushReports();
   }
 
   /** A report waiting in {@link #outbox}: the sending node and the report's line. */
   private record OutgoingReport(String node, String line) {}
 
   /**
-   * Publishes what waits in the outbox, one {@code PUBLISH} per sending node, and again when those
-   * are answered, until the outbox is empty; runs while {@link #reportSending} is held.
+   * Publishes what waits in the outbox, one {@code PUBLISH} per sending node, while fewer than
+   * {@link #REPORT_WINDOW} report publishes are unanswered; each answer calls it again.
    */
   private void flushReports() {
     while (true) {
+      int held = reportsInFlight.get();
+      if (held >= REPORT_WINDOW || outbox.isEmpty()) {
+        return;
+      }
+      if (!reportsInFlight.compareAndSet(held, held + 1)) {
+        continue;
+      }
       Map<String, StringBuilder> batch = new HashMap<>();
       int n = 0;
       OutgoingReport next;
@@ -393,18 +403,16 @@ public final class RedisThreadLog implements ThreadLog {
         n++;
       }
       if (n == 0) {
-        reportSending.set(false);
-        // A report added after the poll above and before the release found the flag held.
-        if (outbox.isEmpty() || !reportSending.compareAndSet(false, true)) {
-          return;
-        }
+        // Another flush took them; a report added since is seen by the check above.
+        reportsInFlight.decrementAndGet();
         continue;
       }
-      CompletableFuture<?> sent = publishReports(batch);
-      if (!sent.isDone()) {
-        sent.whenComplete((x, e) -> flushReports());
-        return;
-      }
+      publishReports(batch)
+          .whenComplete(
+              (x, e) -> {
+                reportsInFlight.decrementAndGet();
+                flushReports();
+              });
     }
   }
 

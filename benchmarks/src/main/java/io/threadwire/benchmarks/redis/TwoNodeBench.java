@@ -134,8 +134,8 @@ public final class TwoNodeBench {
   }
 
   /**
-   * Runs the closed loop in one-second slices until a slice in which the JIT compilers worked for
-   * under {@link #SETTLED_JIT_MILLIS} (at least 2, at most {@link #MAX_WARM_UP} slices): a run
+   * Runs the closed loop in one-second slices until two slices in a row in which the JIT compilers
+   * worked for under {@link #SETTLED_JIT_MILLIS} (at most {@link #MAX_WARM_UP} slices): a run
    * measured while C2 still compiles the send path measures the compiler, which shares the
    * benchmark's cores. Returns the seconds it took.
    */
@@ -143,13 +143,12 @@ public final class TwoNodeBench {
     java.lang.management.CompilationMXBean jit =
         java.lang.management.ManagementFactory.getCompilationMXBean();
     int slices = 0;
-    while (slices < MAX_WARM_UP) {
+    int settled = 0;
+    while (slices < MAX_WARM_UP && settled < 2) {
       long before = jit.getTotalCompilationTime();
       closedLoop(a, thread, body, 1_000_000_000L, new Recorder(3));
       slices++;
-      if (slices >= 2 && jit.getTotalCompilationTime() - before < SETTLED_JIT_MILLIS) {
-        break;
-      }
+      settled = jit.getTotalCompilationTime() - before < SETTLED_JIT_MILLIS ? settled + 1 : 0;
     }
     return slices;
   }
@@ -342,7 +341,7 @@ public final class TwoNodeBench {
         .append(seconds)
         .append(" s per run, after a warm-up of ")
         .append(warmUp)
-        .append(" s (closed loop, until a second in which the JIT compiled for under ")
+        .append(" s (closed loop, until two seconds in a row in which the JIT compiled for under ")
         .append(SETTLED_JIT_MILLIS)
         .append(" ms, at most ")
         .append(MAX_WARM_UP)
@@ -390,11 +389,11 @@ public final class TwoNodeBench {
   }
 
   /**
-   * CPU used so far: this JVM's (both nodes, JIT and GC included), the part of it the JIT compilers
-   * took, and the Redis server's ({@code INFO cpu}; it counts every client of that Redis, so other
-   * users of it show up here).
+   * CPU used so far: this JVM's (both nodes, JIT and GC included), its Java threads' (the nodes'
+   * work without the JIT compilers and GC), how long the JIT compiled, and the Redis server's
+   * ({@code INFO cpu}; it counts every client of that Redis, so other users of it show up here).
    */
-  private record Cpu(long jvmNanos, long jitMillis, double redisSeconds) {
+  private record Cpu(long jvmNanos, long javaNanos, long jitMillis, double redisSeconds) {
     static Cpu now() {
       long jvm =
           ((com.sun.management.OperatingSystemMXBean)
@@ -402,18 +401,30 @@ public final class TwoNodeBench {
               .getProcessCpuTime();
       long jit =
           java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
-      return new Cpu(jvm, jit, redisCpu());
+      java.lang.management.ThreadMXBean threads =
+          java.lang.management.ManagementFactory.getThreadMXBean();
+      long java = 0;
+      for (long id : threads.getAllThreadIds()) {
+        java += Math.max(0, threads.getThreadCpuTime(id));
+      }
+      return new Cpu(jvm, java, jit, redisCpu());
     }
 
     Cpu minus(Cpu o) {
-      return new Cpu(jvmNanos - o.jvmNanos, jitMillis - o.jitMillis, redisSeconds - o.redisSeconds);
+      return new Cpu(
+          jvmNanos - o.jvmNanos,
+          javaNanos - o.javaNanos,
+          jitMillis - o.jitMillis,
+          redisSeconds - o.redisSeconds);
     }
 
     String per(long sends) {
       return String.format(
           Locale.ROOT,
-          "JVM %.0f us (JIT compiling %,d ms of the run), Redis %.0f us",
+          "JVM %.0f us, of which Java threads %.0f us (JIT compiling %,d ms of the run), Redis %.0f"
+              + " us",
           jvmNanos / 1e3 / Math.max(1, sends),
+          javaNanos / 1e3 / Math.max(1, sends),
           jitMillis,
           redisSeconds * 1e6 / Math.max(1, sends));
     }
