@@ -26,10 +26,14 @@ module io.threadwire.tyrus {
 
   exports io.threadwire.tyrus;
 
-  // Tyrus creates and calls the endpoint (WsConnection) and its configurator reflectively, and
+  // Not API (io.threadwire.tyrus.internal is not exported): Tyrus calls the endpoint shell's
+  // onOpen reflectively, without setAccessible, which needs a public class in a package exported
+  // or opened to it; opened, it is reachable by Tyrus alone.
+  opens io.threadwire.tyrus.internal to
+      org.glassfish.tyrus.core,
+      org.glassfish.tyrus.server;
+
   // Guice reads ThreadwireTyrusModule's bindings reflectively.
   opens io.threadwire.tyrus to
-      org.glassfish.tyrus.core,
-      org.glassfish.tyrus.server,
       com.google.guice;
 }

@@ -1,5 +1,6 @@
 package io.threadwire.tyrus;
 
+import io.threadwire.tyrus.internal.WebSocketEndpoint;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -11,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The endpoint factory: takes over the {@link GuardFilter.Admission} of each accepted handshake
  * (origin and authentication were checked there) and hands Tyrus one new {@link WsConnection} per
- * session, built with this server's objects rather than by reflection.
+ * session, in its {@link WebSocketEndpoint} shell, built with this server's objects rather than by
+ * reflection.
  */
 final class EndpointConfigurator extends ServerEndpointConfig.Configurator {
 
@@ -31,7 +33,7 @@ final class EndpointConfigurator extends ServerEndpointConfig.Configurator {
 
   /** Returns the endpoint registration for {@code ctx}'s path. */
   static ServerEndpointConfig endpointConfig(ServerContext ctx) {
-    return ServerEndpointConfig.Builder.create(WsConnection.class, ctx.settings.path())
+    return ServerEndpointConfig.Builder.create(WebSocketEndpoint.class, ctx.settings.path())
         .configurator(new EndpointConfigurator(ctx))
         .build();
   }
@@ -70,9 +72,9 @@ final class EndpointConfigurator extends ServerEndpointConfig.Configurator {
 
   @Override
   public <T> T getEndpointInstance(Class<T> endpointClass) throws InstantiationException {
-    if (endpointClass != WsConnection.class) {
+    if (endpointClass != WebSocketEndpoint.class) {
       throw new InstantiationException("unexpected endpoint class " + endpointClass.getName());
     }
-    return endpointClass.cast(new WsConnection(ctx));
+    return endpointClass.cast(new WebSocketEndpoint(new WsConnection(ctx)));
   }
 }

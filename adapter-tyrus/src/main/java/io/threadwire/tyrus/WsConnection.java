@@ -9,9 +9,10 @@ import io.threadwire.spi.JoinResult;
 import io.threadwire.spi.Since;
 import io.threadwire.spi.ThreadGap;
 import io.threadwire.spi.TransportConnection;
+import io.threadwire.tyrus.internal.EndpointLifecycle;
+import io.threadwire.tyrus.internal.WebSocketEndpoint;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCodes;
-import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.Session;
 import java.net.SocketAddress;
@@ -28,14 +29,12 @@ import org.slf4j.LoggerFactory;
  * One object per connection, created by the server for each accepted handshake; no thread of its
  * own.
  *
- * <p><b>Internal.</b> This class is public only because Tyrus invokes endpoint methods
- * reflectively; it cannot be constructed outside this package and is not part of the API. (Tyrus's
- * {@code TyrusEndpointWrapper} calls {@code onOpen} through the endpoint class without {@code
- * setAccessible}, so a package-private class fails with {@code IllegalAccessException} even with
- * the package opened; module-path-test showed it. Moving it to an internal package would make its
- * package-private collaborators public.)
+ * <p>Tyrus sees it through a {@link WebSocketEndpoint}, the public shell in the module's internal
+ * package (Tyrus's {@code TyrusEndpointWrapper} calls {@code onOpen} through the endpoint class
+ * without {@code setAccessible}, so the endpoint class must be public in a package open to Tyrus;
+ * module-path-test showed it), which hands it the session's lifecycle events.
  */
-public final class WsConnection extends Endpoint implements TransportConnection {
+final class WsConnection implements TransportConnection, EndpointLifecycle {
 
   static final Logger LOG = LoggerFactory.getLogger(WsConnection.class);
   private static final ByteBuffer PING = ByteBuffer.allocate(0);

@@ -1,6 +1,7 @@
 package io.threadwire.hub;
 
 import io.threadwire.SendOutcome;
+import io.threadwire.spi.MessagingListener;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 
@@ -32,6 +33,11 @@ final class Dispatch {
    */
   FanOut handoff;
 
+  // The listener whose recorder this thread used last, and that recorder (issue 15): a send's
+  // outcome is recorded here with no thread-local lookup of the listener's own.
+  private MessagingListener recorderOwner;
+  private MessagingListener.SendRecorder recorder;
+
   private Dispatch() {}
 
   static Dispatch enter() {
@@ -54,7 +60,7 @@ final class Dispatch {
       if (next instanceof CompletableFuture<?> future) {
         @SuppressWarnings("unchecked")
         CompletableFuture<SendOutcome> f = (CompletableFuture<SendOutcome>) future;
-        f.complete((SendOutcome) deferred.poll());
+        Observed.complete(this, f, (SendOutcome) deferred.poll());
       } else {
         ((Runnable) next).run();
       }
@@ -65,11 +71,20 @@ final class Dispatch {
   static void complete(CompletableFuture<SendOutcome> future, SendOutcome outcome) {
     Dispatch d = CURRENT.get();
     if (d.depth == 0) {
-      future.complete(outcome);
+      Observed.complete(d, future, outcome);
       return;
     }
     d.deferred.add(future);
     d.deferred.add(outcome);
+  }
+
+  /** Returns {@code listener}'s recorder for this thread, asking the listener on a change. */
+  MessagingListener.SendRecorder recorder(MessagingListener listener) {
+    if (listener != recorderOwner) {
+      recorder = Observed.recorderOf(listener);
+      recorderOwner = listener;
+    }
+    return recorder;
   }
 
   /** Runs {@code task} now, or at the end of the current section if inside one. */

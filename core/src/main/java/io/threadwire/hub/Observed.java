@@ -12,11 +12,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * and allocates nothing.
  *
  * <p>A send that reaches the log is reported by its own outcome future ({@link #future}, a {@link
- * SendFuture}) at the moment the hub completes it, on the completing thread, outside every hub lock
- * (completions inside a hub section are deferred to its end, see {@link Dispatch}): no completion
- * stage is added and nothing is allocated beyond the future the send has anyway. A send that ends
- * before that (not running, no recipients, refused, a duplicate) is reported by the port through
- * {@link #early}, which recognises the futures that report themselves ({@link Reported}).
+ * SendFuture}) at the moment the hub completes it ({@link #complete}), on the completing thread,
+ * outside every hub lock (completions inside a hub section are deferred to its end, see {@link
+ * Dispatch}), to the listener's recorder for that thread ({@link MessagingListener#sendRecorder()},
+ * kept by the thread's {@link Dispatch}): no completion stage is added, nothing is allocated beyond
+ * the future the send has anyway, and no thread-local is looked up beyond the hub's own. A send
+ * that ends before that (not running, no recipients, refused, a duplicate) is reported by the port
+ * through {@link #early}, which recognises the futures that report themselves ({@link Reported}).
  */
 final class Observed {
 
@@ -118,11 +120,43 @@ final class Observed {
   }
 
   /**
-   * The outcome future of one untimed send: completing it reports the outcome first, so the counts
-   * include it by the time a caller sees it. The hub completes it once (the fan-out's done flag).
+   * Completes a send's outcome future; one that reports itself ({@link SendFuture}) is recorded
+   * first, on this thread, through the recorder {@code section} keeps for its listener, so the
+   * counts include it by the time a caller sees the outcome. The hub completes each send once (the
+   * fan-out's done flag); a future the caller completed or cancelled first is not recorded.
+   */
+  static void complete(
+      Dispatch section, CompletableFuture<SendOutcome> future, SendOutcome outcome) {
+    if (future instanceof SendFuture send && !send.isDone()) {
+      try {
+        section.recorder(send.listener).sendCompleted(outcome, send.latencyNanos());
+      } catch (RuntimeException e) {
+        logListenerFailure(e);
+      }
+    }
+    future.complete(outcome);
+  }
+
+  /** Returns {@code listener}'s recorder for the calling thread; its own method if it fails. */
+  static MessagingListener.SendRecorder recorderOf(MessagingListener listener) {
+    try {
+      MessagingListener.SendRecorder r = listener.sendRecorder();
+      if (r != null) {
+        return r;
+      }
+    } catch (RuntimeException e) {
+      logListenerFailure(e);
+    }
+    return listener::sendCompleted;
+  }
+
+  /**
+   * The outcome future of one untimed send that reaches the log: the hub records its outcome as it
+   * completes it ({@link #complete}), so it overrides nothing of {@link CompletableFuture} and a
+   * call of {@code complete} stays monomorphic.
    */
   static class SendFuture extends Reported {
-    private final MessagingListener listener;
+    final MessagingListener listener;
 
     SendFuture(MessagingListener listener) {
       this.listener = listener;
@@ -131,14 +165,6 @@ final class Observed {
     /** Returns the send's latency until now, -1 for an untimed send. */
     long latencyNanos() {
       return -1;
-    }
-
-    @Override
-    public boolean complete(SendOutcome outcome) {
-      if (!isDone()) {
-        report(listener, outcome, latencyNanos());
-      }
-      return super.complete(outcome);
     }
   }
 

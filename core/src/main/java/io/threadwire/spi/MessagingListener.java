@@ -39,8 +39,9 @@ public interface MessagingListener {
    * A send completed with {@code outcome}; called once per send, duplicates included.
    *
    * <p>A send that reached the log is reported on the thread that completes its outcome, just
-   * before the caller's stage completes (so counts read after an outcome include it); one that did
-   * not (not running, no recipients, refused, a duplicate) when it ends, mostly in the call.
+   * before the caller's stage completes (so counts read after an outcome include it), through the
+   * {@link #sendRecorder()} that thread was given (by default, this method); one that did not (not
+   * running, no recipients, refused, a duplicate) here, when it ends, mostly in the call.
    *
    * @param outcome the outcome the caller's stage completed with
    * @param latencyNanos from the hub handing the send to the thread log to the outcome, in
@@ -48,6 +49,26 @@ public interface MessagingListener {
    *     before it reached the log
    */
   default void sendCompleted(SendOutcome outcome, long latencyNanos) {}
+
+  /**
+   * Returns where the hub records the sends that complete on the calling thread; by default this
+   * listener's {@link #sendCompleted}. A send that reached the log is recorded through it, one that
+   * did not through {@link #sendCompleted} itself, so both must count alike.
+   *
+   * <p>The hub asks on a thread when it first completes a send there, keeps the answer in its own
+   * per-thread state, and asks again only when that thread completes a send of a hub with another
+   * listener (so a thread alternating between two hubs asks on every switch). It calls the recorder
+   * only on the thread that asked, so a listener that counts into per-thread cells can return the
+   * calling thread's cell and count with plain, single-writer stores, sparing a thread-local lookup
+   * of its own per send. The recorder keeps this listener's contract: it returns at once, never
+   * blocks, allocates nothing and never throws. A thread that ever completed a send keeps its last
+   * recorder reachable until it completes one for another listener.
+   *
+   * @return the recorder for the calling thread, never null
+   */
+  default SendRecorder sendRecorder() {
+    return this::sendCompleted;
+  }
 
   /**
    * Returns how many sends the hub counts per timed one. Timing a send costs two clock reads (about
@@ -82,6 +103,19 @@ public interface MessagingListener {
    * @param reason why, from a small fixed set
    */
   default void handshakeRefused(HandshakeRefusal reason) {}
+
+  /** Records the outcomes of the sends that complete on one thread; see {@link #sendRecorder()}. */
+  @FunctionalInterface
+  interface SendRecorder {
+    /**
+     * A send completed with {@code outcome}, on the thread this recorder was returned to; the same
+     * report as {@link MessagingListener#sendCompleted}.
+     *
+     * @param outcome the outcome the caller's stage completed with
+     * @param latencyNanos the send's latency in nanoseconds, or -1 if it was not timed
+     */
+    void sendCompleted(SendOutcome outcome, long latencyNanos);
+  }
 
   /** Why a handshake was refused; a small fixed set, so it can tag a metric. */
   enum HandshakeRefusal {

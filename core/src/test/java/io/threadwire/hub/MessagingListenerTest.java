@@ -118,6 +118,88 @@ class MessagingListenerTest {
   }
 
   @Test
+  @DisplayName(
+      "a send that reached the log is recorded through the recorder its completing thread asked"
+          + " for, once per thread; one that ended early through sendCompleted")
+  void perThreadRecorder() throws Exception {
+    List<String> asked = new CopyOnWriteArrayList<>();
+    List<String> recorded = new CopyOnWriteArrayList<>();
+    List<SendOutcome> direct = new CopyOnWriteArrayList<>();
+    ThreadHub h =
+        ThreadHub.builder((t, e, o, m) -> m.payload())
+            .listener(
+                new MessagingListener() {
+                  @Override
+                  public void sendCompleted(SendOutcome outcome, long latencyNanos) {
+                    direct.add(outcome);
+                  }
+
+                  @Override
+                  public SendRecorder sendRecorder() {
+                    String asker = Thread.currentThread().getName();
+                    asked.add(asker);
+                    return (outcome, latencyNanos) -> {
+                      assertThat(Thread.currentThread().getName()).isEqualTo(asker);
+                      recorded.add(asker + ":" + outcome.status());
+                    };
+                  }
+                })
+            .build();
+    h.start();
+    try {
+      h.register(new Answering(ConnectionId.of("a")));
+      h.join(ConnectionId.of("a"), ROOM, Since.none());
+      String me = Thread.currentThread().getName();
+      for (int i = 0; i < 3; i++) {
+        h.send(ROOM, Message.of("x"), SendOptions.defaults());
+      }
+      Thread other =
+          new Thread(() -> h.send(ROOM, Message.of("y"), SendOptions.defaults()), "other-sender");
+      other.start();
+      other.join();
+      h.send(ThreadId.of("nobody"), Message.of("z"), SendOptions.transientSend());
+      assertThat(asked).containsExactly(me, "other-sender");
+      assertThat(recorded)
+          .containsExactly(
+              me + ":DELIVERED", me + ":DELIVERED", me + ":DELIVERED", "other-sender:DELIVERED");
+      assertThat(direct).extracting(SendOutcome::status).containsExactly(Status.NO_RECIPIENTS);
+    } finally {
+      h.close();
+    }
+  }
+
+  @Test
+  @DisplayName("a listener whose sendRecorder throws is reported to through sendCompleted")
+  void throwingRecorderLookup() {
+    List<SendOutcome> direct = new CopyOnWriteArrayList<>();
+    ThreadHub h =
+        ThreadHub.builder((t, e, o, m) -> m.payload())
+            .listener(
+                new MessagingListener() {
+                  @Override
+                  public void sendCompleted(SendOutcome outcome, long latencyNanos) {
+                    direct.add(outcome);
+                  }
+
+                  @Override
+                  public SendRecorder sendRecorder() {
+                    throw new IllegalStateException("broken listener");
+                  }
+                })
+            .build();
+    h.start();
+    try {
+      h.register(new Answering(ConnectionId.of("a")));
+      h.join(ConnectionId.of("a"), ROOM, Since.none());
+      assertThat(h.sendAndWait(ROOM, Message.of("x"), SendOptions.defaults()).deliveredCount())
+          .isOne();
+      assertThat(direct).extracting(SendOutcome::status).containsExactly(Status.DELIVERED);
+    } finally {
+      h.close();
+    }
+  }
+
+  @Test
   @DisplayName("every join answer is reported, refusals included")
   void joins() {
     hub.start();

@@ -155,7 +155,7 @@ final class ExampleModule extends AbstractModule {
   /**
    * The transport's meters. The example holds a handful of threads and sends little, so every gauge
    * reads the hub afresh and every send is timed: a scrape is exact. A busy deployment keeps the
-   * defaults (a one-second snapshot, one send in 16 timed).
+   * defaults (a one-second snapshot, one send in 64 timed).
    */
   @Provides
   @Singleton

@@ -19,10 +19,11 @@ import java.util.concurrent.atomic.LongAdder;
  * completing) thread's own cell of {@link SendCounts}: the send counters are {@link
  * FunctionCounter}s summing those cells at scrape time, and without percentiles the latency timer
  * is a {@link FunctionTimer} over two more slots (timed sends and their total time), so a send pays
- * a thread-local lookup and a few plain adds, never an atomic instruction, a meter lookup, a tag or
- * an allocation. The rarer events (joins, cut-offs, refusals) add to {@link LongAdder}s.
- * Percentiles or a histogram need Micrometer's own {@link Timer}, which costs more per send (it
- * keeps a decaying maximum and a histogram).
+ * a few plain adds (the hub hands over the thread's cell, see {@link MeterListener}), never a
+ * thread-local lookup, an atomic instruction, a meter lookup, a tag or an allocation. The rarer
+ * events (joins, cut-offs, refusals) add to {@link LongAdder}s. Percentiles or a histogram need
+ * Micrometer's own {@link Timer}, which costs more per send (it keeps a decaying maximum and a
+ * histogram).
  */
 final class Meters {
 
@@ -37,7 +38,11 @@ final class Meters {
   private static final int WRITES_TIMED_OUT = DELIVERIES + 2;
   private static final int TIMED_SENDS = DELIVERIES + 3;
   private static final int LATENCY_NANOS = DELIVERIES + 4;
-  private final SendCounts sends = new SendCounts(LATENCY_NANOS + 1);
+
+  /** The slots of a cell of the send counters. */
+  static final int SEND_SLOTS = LATENCY_NANOS + 1;
+
+  private final SendCounts sends; // the listener's, written by its recorders
 
   private final LongAdder[] joinsByStatus = adders(JoinResult.Status.values().length);
   final LongAdder[] handshakesRefused = adders(HandshakeRefusal.values().length);
@@ -48,7 +53,8 @@ final class Meters {
   final LongAdder slowConsumers = new LongAdder();
   final LongAdder rateLimited = new LongAdder();
 
-  Meters(MeterRegistry registry, ThreadwireMetrics.Settings settings) {
+  Meters(MeterRegistry registry, ThreadwireMetrics.Settings settings, SendCounts sends) {
+    this.sends = sends;
     Tags common = settings.tags();
     String sendsHelp = "Sends by outcome status and error kind";
     for (Status s : Status.values()) {
@@ -146,11 +152,10 @@ final class Meters {
   }
 
   /**
-   * Counts one send: a thread-local lookup and a few plain (opaque) adds to this thread's cell, no
-   * atomic instruction, no allocation.
+   * Counts one send into {@code cell}, the current thread's cell of {@link #sends}: a few plain
+   * (opaque) adds, no atomic instruction, no allocation.
    */
-  void sendCompleted(SendOutcome outcome, long latency) {
-    long[] cell = sends.cell();
+  void sendCompleted(long[] cell, SendOutcome outcome, long latency) {
     Status status = outcome.status();
     int slot =
         status == Status.ERROR

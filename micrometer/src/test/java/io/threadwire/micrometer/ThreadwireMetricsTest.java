@@ -20,6 +20,8 @@ import io.threadwire.spi.MessagingListener.HandshakeRefusal;
 import io.threadwire.spi.Since;
 import io.threadwire.spi.TransportStats;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -111,30 +113,86 @@ class ThreadwireMetricsTest {
   }
 
   @Nested
+  @DisplayName("per-thread counting")
+  class PerThread {
+
+    @Test
+    @DisplayName("a scrape after the senders finished sees every send of every thread")
+    void everyThreadCounted() throws Exception {
+      messaging.connect(UserId.of("a")).join(ROOM);
+      int threads = 4;
+      int sends = 500;
+      List<Thread> started = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        Thread th =
+            new Thread(
+                () -> {
+                  for (int i = 0; i < sends; i++) {
+                    send("x");
+                  }
+                });
+        th.start();
+        started.add(th);
+      }
+      for (Thread th : started) {
+        th.join();
+      }
+      send("and one from here");
+      assertThat(count("threadwire.sends", "status", "delivered", "error", "none"))
+          .isEqualTo(threads * sends + 1);
+      assertThat(count("threadwire.deliveries")).isEqualTo(threads * sends + 1);
+      assertThat(registry.get("threadwire.send.latency").functionTimer().count())
+          .isEqualTo(threads * sends + 1);
+    }
+
+    @Test
+    @DisplayName("a thread that sent before the binder was bound is counted once it is")
+    void recorderTakenBeforeBinding() {
+      ThreadwireMetrics late = ThreadwireMetrics.builder().latencySampleInterval(1).build();
+      InMemoryThreadMessaging m =
+          InMemoryThreadMessaging.builder().listener(late.listener()).build();
+      m.start();
+      try {
+        m.connect(UserId.of("a")).join(ROOM);
+        m.sendAndWait(ROOM, Message.of("dropped"), SendOptions.defaults());
+        MeterRegistry later = new SimpleMeterRegistry();
+        late.bindTo(later);
+        m.sendAndWait(ROOM, Message.of("counted"), SendOptions.defaults());
+        assertThat(
+                later.get("threadwire.sends").tag("status", "delivered").functionCounter().count())
+            .isEqualTo(1);
+        assertThat(later.get("threadwire.send.latency").functionTimer().count()).isEqualTo(1);
+      } finally {
+        m.close();
+      }
+    }
+  }
+
+  @Nested
   @DisplayName("latency sampling")
   class Sampling {
 
     @Test
-    @DisplayName("by default times one send in 16: every send counted, fewer timed")
+    @DisplayName("by default times one send in 64: every send counted, fewer timed")
     void sampled() {
       MeterRegistry other = new SimpleMeterRegistry();
       ThreadwireMetrics sampled = ThreadwireMetrics.create();
-      assertThat(sampled.listener().latencySampleInterval()).isEqualTo(16);
+      assertThat(sampled.listener().latencySampleInterval()).isEqualTo(64);
       sampled.bindTo(other);
       InMemoryThreadMessaging m =
           InMemoryThreadMessaging.builder().listener(sampled.listener()).build();
       m.start();
       try {
         m.connect(UserId.of("a")).join(ROOM); // sends that reach the log (early exits are untimed)
-        for (int i = 0; i < 1600; i++) {
+        for (int i = 0; i < 6400; i++) {
           m.sendAndWait(ROOM, Message.of("x"), SendOptions.transientSend());
         }
       } finally {
         m.close();
       }
       assertThat(other.get("threadwire.sends").tag("status", "delivered").functionCounter().count())
-          .isEqualTo(1600);
-      // 100 expected; the bounds are 8 standard deviations wide.
+          .isEqualTo(6400);
+      // 100 expected; the bounds are 7.5 standard deviations wide.
       assertThat(other.get("threadwire.send.latency").functionTimer().count())
           .isBetween(25.0, 175.0);
     }

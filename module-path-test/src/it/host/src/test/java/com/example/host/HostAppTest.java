@@ -25,6 +25,16 @@ class HostAppTest {
     assertThat(TyrusThreadMessaging.class.getModule().getDescriptor().exports())
         .extracting(e -> e.source())
         .containsExactly("io.threadwire.tyrus");
+    // The endpoint shell Tyrus calls reflectively is in a package opened to Tyrus alone.
+    assertThat(TyrusThreadMessaging.class.getModule().getDescriptor().opens())
+        .filteredOn(o -> o.source().equals("io.threadwire.tyrus.internal"))
+        .singleElement()
+        .satisfies(o -> assertThat(o.targets()).allMatch(t -> t.startsWith("org.glassfish.tyrus.")));
+    assertThat(
+            TyrusThreadMessaging.class
+                .getModule()
+                .isExported("io.threadwire.tyrus.internal", HostApp.class.getModule()))
+        .isFalse();
   }
 
   @Test
