@@ -74,6 +74,34 @@ final class Observed {
     return marked;
   }
 
+  /**
+   * Returns a future completed as {@code result} is, having reported its outcome first: for a send
+   * over a log that reports deliveries, whose own future reports nothing ({@code result} is its
+   * outcome combined with the other nodes' reports, the one its caller gets). Timed, in the
+   * listener's sample interval, from this call (the message handed to the log) to the combined
+   * outcome, so the latency includes the wait for the other nodes' reports.
+   */
+  static CompletionStage<SendOutcome> combined(
+      MessagingListener listener, CompletionStage<SendOutcome> result) {
+    if (listener == MessagingListener.none()) {
+      return result;
+    }
+    int every = listener.latencySampleInterval();
+    long started =
+        every > 1 && (ThreadLocalRandom.current().nextInt() & (every - 1)) != 0
+            ? -1
+            : System.nanoTime();
+    Reported marked = new Reported();
+    result.whenComplete(
+        (outcome, failure) -> {
+          if (outcome != null) {
+            report(listener, outcome, started < 0 ? -1 : Math.max(0, System.nanoTime() - started));
+          }
+          marked.settle(outcome, failure);
+        });
+    return marked;
+  }
+
   /** Reports an answered join. */
   static void join(MessagingListener listener, JoinResult result) {
     if (listener != MessagingListener.none()) {

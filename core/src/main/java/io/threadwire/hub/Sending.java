@@ -11,6 +11,7 @@ import io.threadwire.spi.DeliveryCallback;
 import io.threadwire.spi.Frame;
 import io.threadwire.spi.LogEntry;
 import io.threadwire.spi.LogSubscription;
+import io.threadwire.spi.MessagingListener;
 import io.threadwire.spi.TransportConnection;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletableFuture;
@@ -45,11 +46,19 @@ final class Sending {
   /** Whether the log collects other nodes' delivery reports ({@link Reports}), read once. */
   private final boolean reporting;
 
+  /**
+   * The listener a send's own future reports to: none over a log that reports deliveries, whose
+   * sends are reported once their outcome is combined with the other nodes' reports ({@link
+   * Observed#combined}), so the listener hears the outcome the caller gets.
+   */
+  private final MessagingListener fanOutListener;
+
   Sending(ThreadHub hub) {
     this.hub = hub;
     this.outcomeDeadlineMillis = hub.settings.outcomeDeadline().toMillis();
     this.sameClockLog = hub.log instanceof InMemoryThreadLog m && m.runsOn(hub.clock) ? m : null;
     this.reporting = hub.log.reportsDeliveries();
+    this.fanOutListener = reporting ? MessagingListener.none() : hub.listener;
   }
 
   CompletionStage<SendOutcome> send(ThreadId thread, Message message, SendOptions options) {
@@ -112,7 +121,7 @@ final class Sending {
           ts,
           message,
           store,
-          new FanOut(ts, HANDOFF | tokenPrefix, saturatedAdd(nowMillis, timeout), hub.listener),
+          new FanOut(ts, HANDOFF | tokenPrefix, saturatedAdd(nowMillis, timeout), fanOutListener),
           nowMillis,
           false);
     }
@@ -152,7 +161,10 @@ final class Sending {
           long timeout = opts.timeout().orElse(hub.settings.sendTimeout()).toMillis();
           fanOut =
               new FanOut(
-                  ts, tokenPrefix | ts.nextToken(), saturatedAdd(nowMillis, timeout), hub.listener);
+                  ts,
+                  tokenPrefix | ts.nextToken(),
+                  saturatedAdd(nowMillis, timeout),
+                  fanOutListener);
           ts.addPending(fanOut);
           if (key != null) {
             ts.remember(key, fanOut.future, nowMillis, hub.settings.idempotencyMaxKeys());
@@ -215,8 +227,9 @@ final class Sending {
     }
     // A copy when the outcome is remembered, so a caller cancelling it cannot touch the memory.
     CompletionStage<SendOutcome> local = keyed ? fanOut.future.copy() : fanOut.future;
-    // The send's own future reported the local outcome to the listener: not again (issue 15).
-    return reporting ? Observed.reported(hub.listener, Reports.combine(local, stage)) : local;
+    // The send's own future reported its outcome to the listener, unless the log reports
+    // deliveries: then the outcome combined with the other nodes' reports is (issues 13, 15).
+    return reporting ? Observed.combined(hub.listener, Reports.combine(local, stage)) : local;
   }
 
   private SendOutcome subscribeFailed(ThreadId thread, Throwable err) {

@@ -10,15 +10,25 @@ import io.threadwire.SendOutcome;
 import io.threadwire.SendOutcome.Status;
 import io.threadwire.ThreadId;
 import io.threadwire.UserId;
+import io.threadwire.spi.AppendResult;
 import io.threadwire.spi.DeliveryCallback;
+import io.threadwire.spi.DeliveryReport;
 import io.threadwire.spi.Frame;
 import io.threadwire.spi.JoinResult;
+import io.threadwire.spi.LogHealth;
+import io.threadwire.spi.LogListener;
+import io.threadwire.spi.LogPolicy;
+import io.threadwire.spi.LogReplay;
+import io.threadwire.spi.LogSubscription;
 import io.threadwire.spi.MessagingListener;
 import io.threadwire.spi.Since;
+import io.threadwire.spi.ThreadLog;
 import io.threadwire.spi.TransportConnection;
 import java.lang.management.ManagementFactory;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -290,6 +300,86 @@ class MessagingListenerTest {
       return (mx.getThreadAllocatedBytes(id) - before) / sends;
     } finally {
       h.close();
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "over a log that reports deliveries, the listener hears the cluster-wide outcome the caller"
+          + " gets, once, not the local one")
+  void clusterOutcomeReported() {
+    CompletableFuture<DeliveryReport> remote = new CompletableFuture<>();
+    ThreadHub h =
+        ThreadHub.builder((t, e, o, m) -> m.payload())
+            .threadLog(new ReportingLog(InMemoryThreadLog.create(Clock.systemUTC()), remote))
+            .listener(events)
+            .build();
+    try {
+      h.start();
+      // No member on this node: only the other node's report can deliver it.
+      CompletableFuture<SendOutcome> f =
+          h.send(ROOM, Message.of("x"), SendOptions.defaults()).toCompletableFuture();
+      assertThat(events.outcomes).isEmpty(); // the local part alone is not the send's outcome
+      remote.complete(DeliveryReport.of(2, 0, 0));
+      SendOutcome caller = f.join();
+      assertThat(caller.status()).isEqualTo(Status.DELIVERED);
+      assertThat(events.outcomes).containsExactly(caller);
+      assertThat(events.outcomes.get(0).deliveredCount()).isEqualTo(2);
+    } finally {
+      h.close();
+    }
+  }
+
+  /** The default log, answering as a log of a cluster with one other node that reports. */
+  private static final class ReportingLog implements ThreadLog {
+    private final InMemoryThreadLog log;
+    private final CompletionStage<DeliveryReport> remote;
+
+    ReportingLog(InMemoryThreadLog log, CompletionStage<DeliveryReport> remote) {
+      this.log = log;
+      this.remote = remote;
+    }
+
+    @Override
+    public boolean isShared() {
+      return true;
+    }
+
+    @Override
+    public boolean reportsDeliveries() {
+      return true;
+    }
+
+    @Override
+    public CompletionStage<AppendResult> append(
+        ThreadId thread, LogPolicy policy, Message message, long token) {
+      return log.append(thread, policy, message, token).thenApply(r -> r.withRemote(1, remote));
+    }
+
+    @Override
+    public CompletionStage<AppendResult> publish(ThreadId thread, Message message, long token) {
+      return log.publish(thread, message, token).thenApply(r -> r.withRemote(1, remote));
+    }
+
+    @Override
+    public CompletionStage<LogReplay> replay(ThreadId thread, LogPolicy policy, Since since) {
+      return log.replay(thread, policy, since);
+    }
+
+    @Override
+    public CompletionStage<LogSubscription> subscribe(
+        ThreadId thread, LogPolicy policy, LogListener listener) {
+      return log.subscribe(thread, policy, listener);
+    }
+
+    @Override
+    public CompletionStage<LogHealth> health() {
+      return log.health();
+    }
+
+    @Override
+    public void close() {
+      log.close();
     }
   }
 
