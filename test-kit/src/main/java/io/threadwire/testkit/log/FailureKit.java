@@ -25,6 +25,8 @@ public interface FailureKit extends LogKit {
   /**
    * Makes {@code log} unable to serve the next calls, as an outage does (for example stop its
    * server, kill its connection, or close it).
+   *
+   * @param log the log under test, opened by {@link #openLog}
    */
   void induceFailure(ThreadLog log);
 

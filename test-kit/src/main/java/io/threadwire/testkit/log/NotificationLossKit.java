@@ -20,7 +20,12 @@ import org.junit.jupiter.api.Test;
  */
 public interface NotificationLossKit extends LogKit {
 
-  /** Makes {@code log} lose the next {@code n} notifications to its subscribers. */
+  /**
+   * Makes {@code log} lose the next {@code n} notifications to its subscribers.
+   *
+   * @param log the log under test, opened by {@link #openLog}
+   * @param n how many notifications to lose
+   */
   void loseNotifications(ThreadLog log, int n);
 
   /** Every offset is either delivered or covered by a gap signalled before the next. */

@@ -27,7 +27,17 @@ public final class Recorder implements LogListener {
   private long epoch;
   private boolean gapSignalled;
 
-  /** Returns a recorder that expects the first stored entry to follow {@code after}. */
+  /**
+   * Creates a recorder that takes the first stored entry's offset as it comes and checks the ones
+   * after it; {@link #after(long)} checks the first one too.
+   */
+  public Recorder() {}
+
+  /**
+   * {@return a recorder that expects the first stored entry to follow {@code after}}
+   *
+   * @param after the offset the first stored entry is expected to follow
+   */
   public static Recorder after(long after) {
     Recorder r = new Recorder();
     r.lastOffset = after;
@@ -85,22 +95,27 @@ public final class Recorder implements LogListener {
     }
   }
 
-  /** Returns the entries delivered so far, in delivery order. */
+  /** {@return the entries delivered so far, in delivery order} */
   public synchronized List<LogEntry> entries() {
     return List.copyOf(entries);
   }
 
-  /** Returns the stored offsets delivered so far, in delivery order. */
+  /** {@return the stored offsets delivered so far, in delivery order} */
   public synchronized List<Long> offsets() {
     return entries.stream().filter(e -> !e.isTransient()).map(LogEntry::offset).toList();
   }
 
-  /** Returns the gaps signalled so far. */
+  /** {@return the gaps signalled so far} */
   public synchronized List<LogGap> gaps() {
     return List.copyOf(gaps);
   }
 
-  /** Waits until at least {@code n} entries or gaps have been delivered, at most 10 seconds. */
+  /**
+   * Waits until at least {@code n} entries or gaps have been delivered, at most 10 seconds.
+   *
+   * @param n how many entries and gaps to wait for, together
+   * @throws org.awaitility.core.ConditionTimeoutException if fewer arrive within 10 seconds
+   */
   public void awaitDeliveries(int n) {
     Awaitility.await()
         .atMost(Duration.ofSeconds(10))
@@ -112,7 +127,12 @@ public final class Recorder implements LogListener {
             });
   }
 
-  /** Waits until at least {@code n} entries have been delivered, at most 10 seconds. */
+  /**
+   * Waits until at least {@code n} entries have been delivered, at most 10 seconds.
+   *
+   * @param n how many entries to wait for
+   * @throws org.awaitility.core.ConditionTimeoutException if fewer arrive within 10 seconds
+   */
   public void awaitEntries(int n) {
     Awaitility.await()
         .atMost(Duration.ofSeconds(10))
@@ -124,7 +144,11 @@ public final class Recorder implements LogListener {
             });
   }
 
-  /** Fails if the log broke the listener contract so far. */
+  /**
+   * Fails if the log broke the listener contract so far.
+   *
+   * @throws AssertionError listing the violations, if there are any
+   */
   public synchronized void assertContractKept() {
     assertThat(violations).as("listener contract violations").isEmpty();
   }

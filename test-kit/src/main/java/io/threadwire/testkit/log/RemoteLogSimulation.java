@@ -72,12 +72,20 @@ public final class RemoteLogSimulation implements ThreadLog {
     pool.setRemoveOnCancelPolicy(true);
   }
 
-  /** Returns a builder for a simulation wrapping {@code delegate}. */
+  /**
+   * {@return a builder for a simulation wrapping {@code delegate}}
+   *
+   * @param delegate the log the simulation wraps, owns and closes
+   */
   public static Builder builder(ThreadLog delegate) {
     return new Builder(delegate);
   }
 
-  /** Makes the next {@code n} calls (append, publish, replay) fail without reaching the log. */
+  /**
+   * Makes the next {@code n} calls (append, publish, replay) fail without reaching the log.
+   *
+   * @param n how many calls to fail
+   */
   public void failNextCalls(int n) {
     failCalls.addAndGet(n);
   }
@@ -85,6 +93,8 @@ public final class RemoteLogSimulation implements ThreadLog {
   /**
    * Makes the next {@code n} appends or publishes happen but lose their answer: the stage fails
    * although the entry was stored and delivered, as after a timeout on the wire.
+   *
+   * @param n how many answers to lose
    */
   public void loseNextAnswers(int n) {
     loseAnswers.addAndGet(n);
@@ -93,22 +103,36 @@ public final class RemoteLogSimulation implements ThreadLog {
   /**
    * Makes subscriptions lose the next {@code n} notifications; each loss is reported with a {@link
    * LogGap} before the next delivered entry (unless {@link #breakGapSignal} is on).
+   *
+   * @param n how many notifications to lose
    */
   public void loseNextNotifications(int n) {
     loseNotifications.addAndGet(n);
   }
 
-  /** While true, calls are accepted but never answered, as a log that hangs. */
+  /**
+   * While true, calls are accepted but never answered, as a log that hangs.
+   *
+   * @param stalled whether calls from now on go unanswered
+   */
   public void stall(boolean stalled) {
     this.stalled = stalled;
   }
 
-  /** Breaks the contract: notifications are delivered in any order. For testing kits only. */
+  /**
+   * Breaks the contract: notifications are delivered in any order. For testing kits only.
+   *
+   * @param broken whether notifications from now on may be delivered out of order
+   */
   public void breakOrdering(boolean broken) {
     this.brokenOrdering = broken;
   }
 
-  /** Breaks the contract: lost notifications are not reported with a gap. For testing kits only. */
+  /**
+   * Breaks the contract: lost notifications are not reported with a gap. For testing kits only.
+   *
+   * @param broken whether lost notifications from now on go unreported
+   */
   public void breakGapSignal(boolean broken) {
     this.brokenGapSignal = broken;
   }
@@ -250,6 +274,7 @@ public final class RemoteLogSimulation implements ThreadLog {
    * excepted), at most {@code max}: a test with a manual clock calls it before moving the clock
    * past a deadline, as a network much faster than the send timeout would have.
    *
+   * @param max how long to wait at most
    * @throws org.awaitility.core.ConditionTimeoutException if the simulation is still busy
    */
   public void awaitQuiescence(Duration max) {
@@ -358,7 +383,13 @@ public final class RemoteLogSimulation implements ThreadLog {
       this.delegate = Objects.requireNonNull(delegate, "delegate");
     }
 
-    /** Sets the longest delay before a call runs and before it answers; default 1 ms. */
+    /**
+     * Sets the longest delay before a call runs and before it answers; default 1 ms.
+     *
+     * @param maxDelay the longest delay, zero or more
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxDelay} is negative
+     */
     public Builder maxDelay(Duration maxDelay) {
       if (maxDelay.isNegative()) {
         throw new IllegalArgumentException("maxDelay must not be negative, got " + maxDelay);
@@ -367,13 +398,24 @@ public final class RemoteLogSimulation implements ThreadLog {
       return this;
     }
 
-    /** Sets the seed of the delays, so a failing run can be repeated; default 1. */
+    /**
+     * Sets the seed of the delays, so a failing run can be repeated; default 1.
+     *
+     * @param seed the seed of the random delays
+     * @return this builder
+     */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
     }
 
-    /** Sets how many threads run calls and answers; default 3, at least 2. */
+    /**
+     * Sets how many threads run calls and answers; default 3, at least 2.
+     *
+     * @param threads the number of threads, 2 or more
+     * @return this builder
+     * @throws IllegalArgumentException if {@code threads} is less than 2
+     */
     public Builder threads(int threads) {
       if (threads < 2) {
         throw new IllegalArgumentException("threads must be >= 2, got " + threads);
@@ -382,7 +424,7 @@ public final class RemoteLogSimulation implements ThreadLog {
       return this;
     }
 
-    /** Returns the simulation; it owns the wrapped log and closes it with itself. */
+    /** {@return the simulation; it owns the wrapped log and closes it with itself} */
     public RemoteLogSimulation build() {
       return new RemoteLogSimulation(this);
     }

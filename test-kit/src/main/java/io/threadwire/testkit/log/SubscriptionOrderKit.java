@@ -44,7 +44,11 @@ public interface SubscriptionOrderKit extends LogKit {
     }
   }
 
-  /** Under concurrent appenders every subscriber sees one order without holes. */
+  /**
+   * Under concurrent appenders every subscriber sees one order without holes.
+   *
+   * @throws Exception if waiting for the appending threads is interrupted
+   */
   @Test
   @DisplayName("under concurrent appenders every subscriber sees one order without holes")
   default void concurrentAppendersOneOrder() throws Exception {

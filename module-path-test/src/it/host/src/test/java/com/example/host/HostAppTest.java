@@ -6,13 +6,17 @@ import io.threadwire.SendOutcome;
 import io.threadwire.inmemory.InMemoryThreadMessaging;
 import io.threadwire.micrometer.ThreadwireMetrics;
 import io.threadwire.startup.Startup;
+import io.threadwire.testkit.log.ThreadLogCompatibilityKit;
 import io.threadwire.tyrus.TyrusThreadMessaging;
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleFinder;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class HostAppTest {
 
   @Test
-  void threadwireRunsAsNamedModules() {
+  void threadwireRunsAsNamedModules() throws Exception {
     assertThat(HostApp.class.getModule().getName()).isEqualTo("com.example.host");
     assertThat(TyrusThreadMessaging.class.getModule().getName()).isEqualTo("io.threadwire.tyrus");
     assertThat(InMemoryThreadMessaging.class.getModule().getName())
@@ -35,6 +39,27 @@ class HostAppTest {
                 .getModule()
                 .isExported("io.threadwire.tyrus.internal", HostApp.class.getModule()))
         .isFalse();
+    // The log kit is exported, so log authors can use it from the module path, and opened to
+    // JUnit, which runs its inherited test methods. Surefire puts test-only dependencies on the
+    // class path, so the descriptor is read from the test-kit jar itself.
+    ModuleDescriptor testKit =
+        ModuleFinder.of(
+                Path.of(
+                    ThreadLogCompatibilityKit.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI()))
+            .find("io.threadwire.testkit")
+            .orElseThrow()
+            .descriptor();
+    assertThat(testKit.exports())
+        .extracting(e -> e.source())
+        .contains("io.threadwire.testkit", "io.threadwire.testkit.log");
+    assertThat(testKit.opens())
+        .filteredOn(o -> o.source().equals("io.threadwire.testkit.log"))
+        .singleElement()
+        .satisfies(o -> assertThat(o.targets()).containsExactly("org.junit.platform.commons"));
   }
 
   @Test
