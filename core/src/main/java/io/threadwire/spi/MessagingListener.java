@@ -44,10 +44,10 @@ public interface MessagingListener {
    * running, no recipients, refused, a duplicate) here, when it ends, mostly in the call.
    *
    * <p>Over a log that {@linkplain io.threadwire.spi.ThreadLog#reportsDeliveries() reports
-   * deliveries} (a cluster), the outcome is the one combined with the other nodes' reports, reported
-   * here, on the thread that completes it, and timed to it; entries this node delivers for a send
-   * made on another node are not sends of this node and are not reported, so each delivery is
-   * counted once, by the node the send went through.
+   * deliveries} (a cluster), the outcome is the one combined with the other nodes' reports,
+   * reported here, on the thread that completes it, and timed to it; entries this node delivers for
+   * a send made on another node are not sends of this node and are not reported, so each delivery
+   * is counted once, by the node the send went through.
    *
    * @param outcome the outcome the caller's stage completed with
    * @param latencyNanos from the hub handing the send to the thread log to the outcome, in
