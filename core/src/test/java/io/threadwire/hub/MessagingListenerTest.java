@@ -15,11 +15,7 @@ import io.threadwire.spi.DeliveryCallback;
 import io.threadwire.spi.DeliveryReport;
 import io.threadwire.spi.Frame;
 import io.threadwire.spi.JoinResult;
-import io.threadwire.spi.LogHealth;
-import io.threadwire.spi.LogListener;
 import io.threadwire.spi.LogPolicy;
-import io.threadwire.spi.LogReplay;
-import io.threadwire.spi.LogSubscription;
 import io.threadwire.spi.MessagingListener;
 import io.threadwire.spi.Since;
 import io.threadwire.spi.ThreadLog;
@@ -331,12 +327,11 @@ class MessagingListenerTest {
   }
 
   /** The default log, answering as a log of a cluster with one other node that reports. */
-  private static final class ReportingLog implements ThreadLog {
-    private final InMemoryThreadLog log;
+  private static final class ReportingLog extends ForwardingLog {
     private final CompletionStage<DeliveryReport> remote;
 
-    ReportingLog(InMemoryThreadLog log, CompletionStage<DeliveryReport> remote) {
-      this.log = log;
+    ReportingLog(ThreadLog log, CompletionStage<DeliveryReport> remote) {
+      super(log);
       this.remote = remote;
     }
 
@@ -359,27 +354,6 @@ class MessagingListenerTest {
     @Override
     public CompletionStage<AppendResult> publish(ThreadId thread, Message message, long token) {
       return log.publish(thread, message, token).thenApply(r -> r.withRemote(1, remote));
-    }
-
-    @Override
-    public CompletionStage<LogReplay> replay(ThreadId thread, LogPolicy policy, Since since) {
-      return log.replay(thread, policy, since);
-    }
-
-    @Override
-    public CompletionStage<LogSubscription> subscribe(
-        ThreadId thread, LogPolicy policy, LogListener listener) {
-      return log.subscribe(thread, policy, listener);
-    }
-
-    @Override
-    public CompletionStage<LogHealth> health() {
-      return log.health();
-    }
-
-    @Override
-    public void close() {
-      log.close();
     }
   }
 
